@@ -1,0 +1,1 @@
+"""The agent core of the reinforcement-learning course kit."""

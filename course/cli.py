@@ -1,0 +1,107 @@
+"""The ``course`` command: ``lab``, ``figures``, ``bench``, ``train``, ``play``.
+
+Each sub-command lives in its own module and is imported only when used, so
+``course --help`` is instant.
+
+* ``course lab``                      open the lessons in JupyterLab
+* ``course figures [--lesson N] ...``  regenerate the course's figures (course/figures.py)
+* ``course bench NAME``               print speed figures (course/bench/NAME.py)
+* ``course train GAME ...``           long training runs outside a notebook (course/train.py)
+* ``course play RUN_DIR``             evaluate a checkpoint and write a video (course/train.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHES = {"mountain-car": "mountain_car", "dqn": "dqn", "atari": "atari", "live-view": "live_view"}
+
+
+def lessons_dir() -> Path:
+    """The lessons folder: ./lessons if present, else the one beside the installed package."""
+    here = Path.cwd() / "lessons"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[1] / "lessons"
+
+
+def _lab(args: argparse.Namespace, rest: list[str]) -> int:
+    folder = Path(args.dir) if args.dir else lessons_dir()
+    if not folder.is_dir():
+        print(f"course lab: no lessons folder at {folder}; pass --dir", file=sys.stderr)
+        return 2
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}"]
+    if args.port:
+        cmd.append(f"--port={args.port}")
+    if args.no_browser:
+        cmd.append("--no-browser")
+    cmd += rest
+    print("course lab:", " ".join(cmd), flush=True)
+    return subprocess.call(cmd)
+
+
+def _figures(args: argparse.Namespace, rest: list[str]) -> int:
+    from . import figures
+
+    return figures.main(rest)
+
+
+def _bench(args: argparse.Namespace, rest: list[str]) -> int:
+    if args.name not in BENCHES:
+        print(f"course bench: unknown benchmark {args.name!r}; choose from {', '.join(BENCHES)}", file=sys.stderr)
+        return 2
+    mod = importlib.import_module(f"course.bench.{BENCHES[args.name]}")
+    return mod.main(rest)
+
+
+def _train(args: argparse.Namespace, rest: list[str]) -> int:
+    from . import train
+
+    return train.train_main(rest)
+
+
+def _play(args: argparse.Namespace, rest: list[str]) -> int:
+    from . import train
+
+    return train.play_main(rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="course", description="Reinforcement-learning course kit.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    lab = sub.add_parser("lab", help="open the lesson notebooks in JupyterLab",
+                         description="Launch JupyterLab on the lessons folder. Extra arguments go to jupyter lab.")
+    lab.add_argument("--dir", help="folder to open (default: the lessons folder)")
+    lab.add_argument("--port", type=int, help="port for the server")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.set_defaults(func=_lab)
+
+    fig = sub.add_parser("figures", help="regenerate the course's figures", add_help=False)
+    fig.set_defaults(func=_figures)
+    bench = sub.add_parser("bench", help=f"speed figures: {', '.join(BENCHES)}")
+    bench.add_argument("name", help=", ".join(BENCHES))
+    bench.set_defaults(func=_bench)
+    tr = sub.add_parser("train", help="long training run (e.g. course train pong --algo ddqn)", add_help=False)
+    tr.set_defaults(func=_train)
+    pl = sub.add_parser("play", help="evaluate a trained run and write a video", add_help=False)
+    pl.set_defaults(func=_play)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "lab" and "-h" in rest:
+        parser.parse_args(argv)
+    return int(args.func(args, rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

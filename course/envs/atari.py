@@ -1,0 +1,4 @@
+"""(being written)"""
+ALIASES: dict[str, str] = {}
+def register_ale():
+    pass

@@ -1,0 +1,2 @@
+"""(being written)"""
+ALIASES: dict[str, str] = {}
