@@ -1,0 +1,63 @@
+"""Plotting helpers for learning curves (matplotlib; never called inside an agent)."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .experiments import Curves
+
+__all__ = ["plot_curves", "smooth"]
+
+YLABELS = {"steps": "steps per episode", "returns": "return per episode", "errors": "RMS error"}
+
+
+def smooth(y: np.ndarray, window: int) -> np.ndarray:
+    """Moving average over ``window`` episodes (same length; the first points average what exists)."""
+    if window <= 1:
+        return np.asarray(y, dtype=float)
+    y = np.asarray(y, dtype=float)
+    c = np.cumsum(np.insert(y, 0, 0.0))
+    out = np.empty_like(y)
+    n = np.arange(1, y.size + 1)
+    lo = np.maximum(0, n - window)
+    out[:] = (c[n] - c[lo]) / (n - lo)
+    return out
+
+
+def plot_curves(curves: Curves | Sequence[Curves] | Mapping, metric: str = "steps", *, ax=None, log: bool = False,
+                window: int = 1, band: bool = True, title: str | None = None):
+    """Mean learning curve of each :class:`Curves` with a ±1 standard-error band.
+
+    ``curves`` may be one Curves, a list, or a dict {label: Curves} (as
+    returned by :func:`course.experiments.sweep`, where the keys are the
+    parameter values).  ``log=True`` puts the y axis on a log scale (the
+    book's Mountain Car figures); ``window`` smooths with a moving average.
+    """
+    if isinstance(curves, Curves):
+        items = [(curves.label, curves)]
+    elif isinstance(curves, Mapping):
+        items = [(c.label or str(k), c) for k, c in curves.items()]
+    else:
+        items = [(c.label, c) for c in curves]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for label, c in items:
+        x = np.arange(1, c.episodes + 1)
+        m = smooth(c.mean(metric), window)
+        (line,) = ax.plot(x, m, label=f"{label} ({c.runs} runs)" if c.runs > 1 else label)
+        if band and c.runs > 1:
+            s = smooth(c.stderr(metric), window)
+            ax.fill_between(x, m - s, m + s, color=line.get_color(), alpha=0.2, linewidth=0)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("episode")
+    ax.set_ylabel(YLABELS.get(metric, metric))
+    if title:
+        ax.set_title(title)
+    if any(lbl for lbl, _ in items):
+        ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return ax
