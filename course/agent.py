@@ -287,6 +287,7 @@ class Agent(Configurable):
     def run(self, episodes: int | None = None, *, steps: int | None = None,
             total_steps: int | None = None, target_return: float | None = None,
             window: int = 100, learn: bool = True, explore: bool | None = None,
+            max_episode_steps: int | None = None,
             observers: Iterable[Observer] = (), progress: bool = False) -> History:
         """Run the agent; can be called again to resume.
 
@@ -301,6 +302,8 @@ class Agent(Configurable):
             evaluation run leaves the agent's history and counters alone and
             returns a new :class:`History` of its own episodes.
         explore : explore while acting (default: ``learn``).
+        max_episode_steps : per-episode step cap for this run only (default:
+            the agent's ``max_episode_steps`` parameter).
         observers : extra observers for this run only.
         progress : show a tqdm progress bar.
 
@@ -331,7 +334,7 @@ class Agent(Configurable):
         if not learn and self._current is not None:
             self._current = None  # an evaluation run starts on a fresh episode
         env = self.env
-        cap = self.max_episode_steps
+        run_cap = max_episode_steps
         done_episodes = 0
         done_steps = 0
         self._stop_requested = False
@@ -367,7 +370,7 @@ class Agent(Configurable):
                     cur = self._current = {"obs": obs, "action": action, "t": 0, "ret": 0.0,
                                            "loss_sum": 0.0, "loss_n": 0}
                 obs, action = cur["obs"], cur["action"]
-                cap = self.max_episode_steps  # live: a panel may change it
+                cap = run_cap if run_cap is not None else self.max_episode_steps  # live: a panel may change it
 
                 next_obs, reward, terminated, truncated, _ = env.step(action)
                 t = cur["t"] + 1
@@ -419,7 +422,13 @@ class Agent(Configurable):
         return history
 
     def evaluate(self, episodes: int = 1, **kwargs) -> History:
-        """Run greedily without learning; returns the evaluation history."""
+        """Run greedily without learning; returns the evaluation history.
+
+        A greedy policy can loop forever in a deterministic world (walking
+        into a wall), so an evaluation episode is capped at the agent's
+        ``max_episode_steps`` or, when that is None, at 10,000 steps.
+        """
+        kwargs.setdefault("max_episode_steps", self.max_episode_steps or 10_000)
         return self.run(episodes, learn=False, **kwargs)
 
     # -- save / load ---------------------------------------------------------------
@@ -517,6 +526,12 @@ class ControlAgent(Agent):
         if self.policy == "softmax":
             return policies.softmax(q, self.temperature, self.rng)
         return policies.epsilon_greedy(q, self.epsilon, self.rng)
+
+    def probs(self, q: np.ndarray) -> np.ndarray:
+        """The probability of each action under the exploring policy that :meth:`act` follows."""
+        if self.policy == "softmax":
+            return policies.softmax_probs(q, self.temperature)
+        return policies.epsilon_greedy_probs(q, self.epsilon if self.policy == "epsilon_greedy" else 0.0)
 
     def after_step(self) -> None:
         if self.epsilon_decay_steps > 0 or self.epsilon_decay < 1.0:

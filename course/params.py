@@ -126,7 +126,7 @@ class Param:
         left = "(" if (self.low_open or self.low is None) else "["
         right = ")" if (self.high_open or self.high is None) else "]"
         kind = "an integer" if self.kind is int else "a number"
-        return f"{kind} in {left}{lo}, {hi}{right}"
+        return f"{kind} in {left}{lo}, {hi}{right}" + (" or None" if self.allow_none else "")
 
     def validate(self, value):
         """Return ``value`` converted to the declared kind, or raise ValueError naming the parameter."""

@@ -1,2 +1,22 @@
 """Agents of the kit. Import the classes from here: ``from course.agents import Sarsa``."""
-from .linear import LinearAgent, LinearControlAgent, LinearPredictionAgent  # noqa: F401
+from .linear import (
+    TD0,
+    ExpectedSarsa,
+    LinearAgent,
+    LinearControlAgent,
+    LinearPredictionAgent,
+    NStepSarsa,
+    QLearning,
+    Sarsa,
+    SarsaLambda,
+    TDLambda,
+    TraceAgent,
+    TrueOnlineSarsaLambda,
+    TrueOnlineTDLambda,
+)
+
+__all__ = [
+    "LinearAgent", "LinearPredictionAgent", "LinearControlAgent", "TraceAgent",
+    "TD0", "TDLambda", "TrueOnlineTDLambda",
+    "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
+]
