@@ -340,9 +340,9 @@ class Agent(Configurable):
         self._stop_requested = False
         self.stop_reason = None
         self.running = True
-        for o in observers:
-            o.on_run_start(self)
         try:
+            for o in observers:
+                o.on_run_start(self)
             while True:
                 # ---- stop rules checked between steps ----
                 if episodes is not None and done_episodes >= episodes:

@@ -52,7 +52,10 @@ def _figures(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def _bench(args: argparse.Namespace, rest: list[str]) -> int:
-    if args.name not in BENCHES:
+    if args.name is None:
+        print(f"usage: course bench NAME [options]; NAME is one of {', '.join(BENCHES)}; "
+              f"course bench NAME --help for its options")
+        return 0 if ("-h" in rest or "--help" in rest) else 2
         print(f"course bench: unknown benchmark {args.name!r}; choose from {', '.join(BENCHES)}", file=sys.stderr)
         return 2
     mod = importlib.import_module(f"course.bench.{BENCHES[args.name]}")
@@ -84,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fig = sub.add_parser("figures", help="regenerate the course's figures", add_help=False)
     fig.set_defaults(func=_figures)
-    bench = sub.add_parser("bench", help=f"speed figures: {', '.join(BENCHES)}")
-    bench.add_argument("name", help=", ".join(BENCHES))
+    bench = sub.add_parser("bench", help=f"speed figures: {', '.join(BENCHES)}", add_help=False)
+    bench.add_argument("name", nargs="?", help=", ".join(BENCHES))
     bench.set_defaults(func=_bench)
     tr = sub.add_parser("train", help="long training run (e.g. course train pong --algo ddqn)", add_help=False)
     tr.set_defaults(func=_train)

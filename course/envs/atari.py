@@ -1,4 +1,240 @@
-"""(being written)"""
-ALIASES: dict[str, str] = {}
-def register_ale():
-    pass
+"""Atari games through Gymnasium and the Arcade Learning Environment (ALE).
+
+The ALE emulates the Atari 2600; its game ROMs ship inside the ``ale-py``
+wheel, so nothing is downloaded.  A raw ALE frame is a 210x160 colour image
+shown 60 times a second.  Learning from that directly would be slow and
+wasteful, so DQN (Mnih et al., Nature 2015) preprocesses what the agent sees:
+
+1. **Frame skipping.**  The agent picks an action only every k = 4 frames;
+   the action is repeated for the k frames and their rewards are summed.  The
+   game changes little in 1/60 s, and the agent plays k times more game per
+   decision.  A game that ends inside the k frames ends the step at once.
+2. **Max over the last two frames.**  The Atari drew some sprites only on
+   every other frame (flicker); the pixel-wise maximum of the last two frames
+   shows every sprite.
+3. **Grey scale and 84x84.**  Colour adds little for most games; grey and
+   small makes each frame 7,056 bytes (uint8), 30 times smaller than raw.
+4. **A frame stack.**  One frame shows where the ball is, not where it is
+   going.  Stacking the last m frames as channels shows motion.  The lesson's
+   variant keeps only the first and the last frame of a 4-frame window
+   (2 channels): half the memory, and the motion is still there.
+5. **Channels last**, shape (84, 84, m), the layout a Keras ``Conv2D``
+   expects by default.
+
+Optional: no-op starts (a random number of do-nothing frames after each
+reset, so that episodes do not all start alike) and reward clipping to
+{-1, 0, +1} (one learning rate fits every game's score scale).
+
+:func:`make_atari` builds the whole pipeline from Gymnasium's own wrappers
+(``AtariPreprocessing`` does steps 1-3 and the no-op starts,
+``FrameStackObservation`` keeps the last m frames, ``ClipReward`` clips) and
+two small ones of ours, :class:`ChannelsLast` and :class:`ReducedActions`.
+The base ALE environment itself does not skip frames (``frameskip=1``) and
+has no sticky actions unless asked (``sticky``).
+
+Short names (``course.envs.make("pong")``) are registered as Gymnasium ids
+``course/Pong-v0`` etc.; ``"pong"`` is the lesson's Pong: Pong's three
+actions and the first-and-last stack of shape (84, 84, 2).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+
+import gymnasium as gym
+import numpy as np
+
+__all__ = ["ALIASES", "REDUCED_ACTIONS", "ChannelsLast", "ReducedActions", "game_name", "games", "make_atari",
+           "random_play", "register_ale"]
+
+#: Short names of :func:`course.envs.make` -> the ids registered below.
+ALIASES: dict[str, str] = {
+    "pong": "course/Pong-v0",
+    "breakout": "course/Breakout-v0",
+    "space-invaders": "course/SpaceInvaders-v0",
+}
+
+#: What each short name builds (keyword arguments of :func:`make_atari`).
+_ALIAS_KWARGS = {
+    "course/Pong-v0": {"game": "Pong", "actions": "reduced", "stack": "first-last"},
+    "course/Breakout-v0": {"game": "Breakout"},
+    "course/SpaceInvaders-v0": {"game": "SpaceInvaders"},
+}
+
+#: Games whose minimal action set has actions an agent does not need.  Each
+#: entry maps the label the agent's action gets to the ALE action it plays.
+#: In Pong the right paddle moves up with RIGHT and down with LEFT; FIRE only
+#: serves, which the game also does by itself.
+REDUCED_ACTIONS: dict[str, dict[str, str]] = {
+    "Pong": {"NOOP": "NOOP", "UP": "RIGHT", "DOWN": "LEFT"},
+}
+
+ACTION_SETS = ("reduced", "minimal", "full")
+FIRST_LAST = "first-last"
+FIRST_LAST_WINDOW = 4  # the first-and-last stack spans as many frames as the 4-frame stack
+SCREEN = 84
+
+for _id, _kwargs in _ALIAS_KWARGS.items():  # cheap: no ale_py import until an id is made
+    if _id not in gym.registry:
+        gym.register(_id, entry_point="course.envs.atari:make_atari", kwargs=_kwargs)
+
+
+def register_ale() -> None:
+    """Register the ALE games with Gymnasium (``ALE/Pong-v5``, ...); importing ale_py only now."""
+    import ale_py
+
+    gym.register_envs(ale_py)
+
+
+@functools.cache
+def games() -> tuple[str, ...]:
+    """The names of every ALE game (``"Pong"``, ``"SpaceInvaders"``, ...)."""
+    register_ale()
+    return tuple(sorted(spec.name for spec in gym.registry.values()
+                        if spec.namespace == "ALE" and spec.version == 5))
+
+
+def game_name(game) -> str:
+    """The ALE spelling of ``game`` ("space-invaders" -> "SpaceInvaders"); ValueError if unknown."""
+    valid = games()
+    by_key = {g.lower(): g for g in valid}
+    key = str(game).replace("-", "").replace("_", "").replace(" ", "").lower()
+    if isinstance(game, str) and key in by_key:
+        return by_key[key]
+    close = difflib.get_close_matches(key, list(by_key), n=3)
+    hint = f" Did you mean {', '.join(by_key[c] for c in close)}?" if close else ""
+    raise ValueError(f"game={game!r} is not an ALE game.{hint} game must be one of the {len(valid)} ALE games, "
+                     f"e.g. Pong, Breakout, SpaceInvaders, Seaquest, MsPacman (all: course.envs.atari.games())")
+
+
+class ReducedActions(gym.ActionWrapper):
+    """Let the agent choose among a few named actions of the game.
+
+    ``mapping`` maps each label the agent sees to the name of an ALE action
+    of the wrapped game, e.g. ``{"NOOP": "NOOP", "UP": "RIGHT", "DOWN":
+    "LEFT"}`` for Pong.  Action i of the agent plays the i-th entry.
+    """
+
+    def __init__(self, env: gym.Env, mapping: dict[str, str]):
+        super().__init__(env)
+        ale_names = list(env.unwrapped.get_action_meanings())
+        missing = [name for name in mapping.values() if name not in ale_names]
+        if missing:
+            raise ValueError(f"mapping names ALE action(s) {missing} that this game lacks; it has {ale_names}")
+        self.labels = tuple(mapping)
+        self.table = np.array([ale_names.index(name) for name in mapping.values()])
+        self.action_space = gym.spaces.Discrete(len(self.labels))
+
+    def action(self, action):
+        return int(self.table[action])
+
+    def get_action_meanings(self) -> list[str]:
+        """The label of each of the agent's actions."""
+        return list(self.labels)
+
+
+class ChannelsLast(gym.ObservationWrapper):
+    """Turn a stack of frames (m, H, W) into channels (H, W, c), keeping the frames ``keep``.
+
+    ``keep`` indexes the stack, oldest frame first: ``None`` keeps all m
+    frames, ``(0, -1)`` the first and the last.  The newest frame is always
+    the last channel.  :attr:`frame_offsets` says how old each channel is,
+    in agent steps before the newest frame (``(3, 0)`` for the first and last
+    of 4): what :class:`course.replay.FrameReplayBuffer` needs to store each
+    frame once and rebuild the stacks from them.  At the start of an episode
+    the missing older frames are copies of the first frame.
+    """
+
+    def __init__(self, env: gym.Env, keep: tuple[int, ...] | None = None):
+        super().__init__(env)
+        m, h, w = env.observation_space.shape
+        self.keep = tuple(range(m)) if keep is None else tuple(i % m for i in keep)
+        self.frame_offsets = tuple(m - 1 - i for i in self.keep)
+        space = env.observation_space
+        self.observation_space = gym.spaces.Box(0, 255, (h, w, len(self.keep)), dtype=space.dtype)
+
+    def observation(self, stack):
+        return np.stack([stack[i] for i in self.keep], axis=-1)
+
+
+def make_atari(game: str = "Pong", *, stack: int | str = 4, actions: str = "minimal", frameskip: int = 4,
+               sticky: float = 0.0, noop_max: int = 30, clip_rewards: bool = False,
+               render_mode: str | None = "rgb_array", max_episode_frames: int = 108_000) -> gym.Env:
+    """An ALE game preprocessed the DQN way (see the module docstring).
+
+    Parameters
+    ----------
+    game : any ALE game, e.g. ``"Pong"``, ``"Breakout"``, ``"SpaceInvaders"``
+        (``"space-invaders"`` works too; :func:`games` lists them all).
+    stack : the number m of most recent frames stacked as channels, or
+        ``"first-last"``: the first and last frame of a 4-frame window.
+    actions : ``"minimal"`` (the game's own minimal set), ``"reduced"``
+        (the few actions of :data:`REDUCED_ACTIONS`, Pong: no-op, up,
+        down) or ``"full"`` (all 18 joystick actions).
+    frameskip : k, the number of frames each action is repeated (1 = none).
+    sticky : probability that the emulator repeats the previous action
+        instead of the new one on each frame (0 = deterministic; 0.25 is
+        the Machado et al. 2018 protocol).
+    noop_max : at most this many no-op frames after each reset (0 = none).
+    clip_rewards : clip each step's reward to [-1, 1].
+    render_mode : ``"rgb_array"`` (``render()`` returns the raw colour
+        frame) or ``None``.
+    max_episode_frames : the game is truncated after this many emulator
+        frames (108,000 = 30 minutes of play).
+
+    Seeding: ``env.reset(seed=s)`` seeds the emulator and the no-op starts;
+    the same seed and actions give the same frames.
+    """
+    from gymnasium.wrappers import AtariPreprocessing, ClipReward, FrameStackObservation
+
+    name = game_name(game)
+    if actions not in ACTION_SETS:
+        raise ValueError(f"actions={actions!r} is not valid: actions must be one of {', '.join(ACTION_SETS)}")
+    if actions == "reduced" and name not in REDUCED_ACTIONS:
+        raise ValueError(f"actions='reduced' is not defined for {name}: actions must be 'minimal' or 'full' "
+                         f"for {name} (a reduced set exists for {', '.join(REDUCED_ACTIONS)})")
+    if stack != FIRST_LAST and (isinstance(stack, bool) or not isinstance(stack, (int, np.integer)) or stack < 1):
+        raise ValueError(f"stack={stack!r} is not valid: stack must be a positive integer or {FIRST_LAST!r}")
+    for pname, val, low in (("frameskip", frameskip, 1), ("noop_max", noop_max, 0),
+                            ("max_episode_frames", max_episode_frames, 1)):
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < low:
+            raise ValueError(f"{pname}={val!r} is not valid: {pname} must be an integer >= {low}")
+    if not 0.0 <= sticky <= 1.0:
+        raise ValueError(f"sticky={sticky!r} is out of range: sticky (repeat-action probability) must be in [0, 1]")
+    if render_mode not in ("rgb_array", None):
+        raise ValueError(f"render_mode={render_mode!r} is not valid: render_mode must be 'rgb_array' or None")
+
+    register_ale()
+    # The emulator itself skips nothing: AtariPreprocessing repeats the action and
+    # max-pools.  Its frames come grey from the ALE (render() still gives colour).
+    env = gym.make(f"ALE/{name}-v5", frameskip=1, repeat_action_probability=float(sticky), obs_type="grayscale",
+                   full_action_space=actions == "full", render_mode=render_mode,
+                   max_num_frames_per_episode=int(max_episode_frames), disable_env_checker=True)
+    env = AtariPreprocessing(env, noop_max=int(noop_max), frame_skip=int(frameskip), screen_size=SCREEN)
+    if actions == "reduced":
+        env = ReducedActions(env, REDUCED_ACTIONS[name])
+    if clip_rewards:
+        env = ClipReward(env, -1.0, 1.0)
+    if stack == FIRST_LAST:
+        env = ChannelsLast(FrameStackObservation(env, FIRST_LAST_WINDOW), keep=(0, -1))
+    else:
+        env = ChannelsLast(FrameStackObservation(env, int(stack)))
+    return env
+
+
+def random_play(env: gym.Env, steps: int = 50, seed: int | None = None) -> np.ndarray:
+    """Play ``steps`` uniformly random actions and return the last observation.
+
+    The game restarts if it ends on the way.  With the lesson's Pong
+    (first-and-last stack) the result has shape (84, 84, 2).
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps={steps!r} is not valid: steps must be a non-negative integer")
+    env.action_space.seed(seed)
+    obs, _ = env.reset(seed=seed)
+    for _ in range(steps):
+        obs, _, terminated, truncated, _ = env.step(env.action_space.sample())
+        if terminated or truncated:
+            obs, _ = env.reset()
+    return obs

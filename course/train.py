@@ -1,0 +1,329 @@
+"""Long training runs outside a notebook: ``course train`` and ``course play``.
+
+Learning Pong from pixels takes hours of CPU time (or one long GPU session),
+more than a lesson cell should hold.  ``course train`` runs it in a terminal::
+
+    course train pong --algo ddqn --steps 2000000 --out runs/pong
+    course train pong --algo ddqn --steps 3000000 --out runs/pong --resume
+    course play runs/pong --episodes 3 --video pong.mp4
+
+A run folder holds everything about one run:
+
+* ``config.json`` — the game, the algorithm, the preprocessing, every
+  hyperparameter and the seed, written when the run starts;
+* ``checkpoint.npz`` — the agent (networks, optimizer, replay buffer,
+  epsilon, random state, history), replaced atomically every
+  ``--checkpoint-every`` steps, at the end, and when Ctrl-C (or ``kill``)
+  stops the run;
+* ``returns.csv`` — one row per finished episode (return, length, epsilon,
+  loss, elapsed seconds), ready for a spreadsheet or pandas.
+
+``--resume`` continues from the checkpoint with the saved settings (only
+``--steps``, the total budget, may grow).  The run stops when the mean
+return of the last ``window`` episodes reaches R* (the preset's target) or
+when the agent's step counter reaches ``--steps``.
+
+Presets (:data:`PRESETS`): ``lesson`` is lesson 18's agent (γ 0.99, 512
+features, ε from 1.0 to 0.01 over 200,000 steps, target network refreshed
+every 1,000 steps, learning once the 10,000-transition buffer is full, stop at
+R* = 18 or after 10⁶ steps, on the lesson's Pong: three actions, first-and-last
+frames); ``nature`` is the DQN paper's (Mnih et al. 2015, Extended Data
+Table 1: a 1,000,000-transition buffer, learning from 50,000, target every
+10,000 steps, ε to 0.1 over 10⁶ steps, 4 stacked frames, the minimal action
+set, 30 no-op starts, clipped rewards, Huber loss; Adam in place of
+RMSProp).  ``--set name=value`` changes any agent parameter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import io
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import checkpoint
+from .agent import Agent, EpisodeEnd, Observer
+from .envs.atari import REDUCED_ACTIONS, game_name, make_atari
+
+__all__ = ["ALGOS", "PRESETS", "ReturnLog", "build_agent", "build_env", "config_for", "play_main", "train_main"]
+
+ALGOS = ("dqn", "ddqn")
+
+#: Recipes for Atari runs: preprocessing (``make_atari`` keywords), agent
+#: parameters, stop rule (``run``) and checkpoint period.
+PRESETS: dict[str, dict] = {
+    "lesson": {
+        "env": {"stack": "first-last", "actions": "reduced", "noop_max": 30, "clip_rewards": False},
+        "agent": {"gamma": 0.99, "hidden": 512, "alpha": 1e-4, "buffer_size": 10_000, "batch_size": 32,
+                  "learning_starts": None, "train_every": 4, "target_update": 1000, "loss": "squared",
+                  "epsilon": 1.0, "epsilon_min": 0.01, "epsilon_decay_steps": 200_000},
+        "run": {"total_steps": 1_000_000, "target_return": 18.0, "window": 10},
+    },
+    "nature": {
+        "env": {"stack": 4, "actions": "minimal", "noop_max": 30, "clip_rewards": True},
+        "agent": {"gamma": 0.99, "hidden": 512, "alpha": 2.5e-4, "buffer_size": 1_000_000, "batch_size": 32,
+                  "learning_starts": 50_000, "train_every": 4, "target_update": 10_000, "loss": "huber",
+                  "epsilon": 1.0, "epsilon_min": 0.1, "epsilon_decay_steps": 1_000_000},
+        "run": {"total_steps": 12_500_000, "target_return": None, "window": 100},  # 50 million frames
+    },
+}
+
+CONFIG, CHECKPOINT, LOG = "config.json", "checkpoint.npz", "returns.csv"
+
+
+def _agent_class(algo: str) -> type[Agent]:
+    from .agents.deep import DQN, DoubleDQN  # TensorFlow loads only when an agent is built
+
+    return {"dqn": DQN, "ddqn": DoubleDQN}[algo]
+
+
+def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: int | None = None,
+               seed: int = 0, checkpoint_every: int | None = None, overrides: dict | None = None) -> dict:
+    """The full description of a run (what ``config.json`` holds), from a preset and changes to it.
+
+    The ``lesson`` preset's reduced action set exists for Pong only; other
+    games play with their minimal set.
+    """
+    if algo not in ALGOS:
+        raise ValueError(f"algo={algo!r} is not valid: algo must be one of {', '.join(ALGOS)}")
+    if preset not in PRESETS:
+        raise ValueError(f"preset={preset!r} is not valid: preset must be one of {', '.join(PRESETS)}")
+    name = game_name(game)
+    recipe = PRESETS[preset]
+    env = dict(recipe["env"])
+    if env["actions"] == "reduced" and name not in REDUCED_ACTIONS:
+        env["actions"] = "minimal"
+    agent = {**recipe["agent"], **(overrides or {})}
+    valid = _agent_class(algo).hyperparameters()
+    for key, value in agent.items():
+        if key not in valid:
+            raise ValueError(f"--set {key}: {algo} has no parameter {key!r}; valid: {', '.join(valid)}")
+        agent[key] = valid[key].validate(value)
+    run = dict(recipe["run"])
+    if steps is not None:
+        run["total_steps"] = _positive("steps", steps)
+    every = run["total_steps"] // 10 if checkpoint_every is None else _positive("checkpoint_every", checkpoint_every)
+    return {"game": name, "algo": algo, "preset": preset, "seed": int(seed), "env": env, "agent": agent,
+            "run": run, "checkpoint_every": max(1, every)}
+
+
+def _positive(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}={value!r} is not valid: {name} must be a positive integer")
+    return value
+
+
+def build_env(config: dict, render_mode: str | None = None):
+    """The preprocessed game of a run (no rendering unless asked: training needs none)."""
+    return make_atari(config["game"], render_mode=render_mode, **config["env"])
+
+
+def build_agent(config: dict, env) -> Agent:
+    """A fresh agent of a run, on ``env``."""
+    return _agent_class(config["algo"])(env, seed=config["seed"], **config["agent"])
+
+
+class ReturnLog(Observer):
+    """Append one CSV row per finished episode to ``path`` (the run's ``returns.csv``).
+
+    ``keep`` rows of an existing file are kept (those the checkpoint knows
+    about when a run resumes) and the rest dropped, so the log always agrees
+    with the agent's history.
+    """
+
+    FIELDS = ("episode", "steps", "return", "total_steps", "epsilon", "loss", "elapsed_s")
+
+    def __init__(self, path, keep: int = 0, echo: bool = True):
+        self.path = Path(path)
+        self.echo = echo
+        rows = []
+        if keep and self.path.exists():
+            with self.path.open(newline="") as f:
+                rows = [r for r in csv.DictReader(f) if len(r) == len(self.FIELDS) and None not in r.values()]
+        rows = rows[:keep]
+        self.offset = float(rows[-1]["elapsed_s"]) if rows else 0.0
+        text = io.StringIO()
+        writer = csv.DictWriter(text, self.FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        checkpoint.atomic_write_bytes(self.path, text.getvalue().encode())
+        self.start = time.perf_counter()
+
+    def on_episode_end(self, agent: Agent, ep: EpisodeEnd) -> None:
+        elapsed = self.offset + time.perf_counter() - self.start
+        row = (ep.episode + 1, ep.steps, f"{ep.ret:g}", ep.total_steps, f"{getattr(agent, 'epsilon', 0.0):.4f}",
+               f"{ep.loss:.5g}", f"{elapsed:.1f}")
+        with self.path.open("a", newline="") as f:
+            f.write(",".join(map(str, row)) + "\n")
+        if self.echo:
+            from .progress import tqdm
+
+            tqdm.write(f"episode {ep.episode + 1}: return {ep.ret:+g} in {ep.steps} steps "
+                       f"(step {ep.total_steps}, epsilon {getattr(agent, 'epsilon', 0.0):.3f}, "
+                       f"mean of last 10: {agent.history.mean_return(10):+.2f})")
+
+
+# ---------------------------------------------------------------------------
+# course train
+# ---------------------------------------------------------------------------
+def _parse_set(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set {item!r} is not valid: write --set name=value, e.g. --set buffer_size=50000")
+        try:
+            out[key] = ast.literal_eval(text)  # numbers, None, True/False
+        except (ValueError, SyntaxError):
+            out[key] = text  # a word: a choice such as loss=huber
+    return out
+
+
+def _train_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="course train", description=__doc__.split("\n\n")[0] + " (DQN on Atari).")
+    p.add_argument("game", help="an ALE game: pong, breakout, space-invaders, or any name of course.envs.atari.games()")
+    p.add_argument("--algo", choices=ALGOS, help="dqn or ddqn (Double DQN); default dqn")
+    p.add_argument("--steps", type=int, help="total step budget of the run (default: the preset's)")
+    p.add_argument("--out", required=True, help="the run folder (config, checkpoint, returns.csv)")
+    p.add_argument("--preset", choices=list(PRESETS), help="lesson (default) or nature")
+    p.add_argument("--seed", type=int, help="seed of the agent and the game (default 0)")
+    p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default: a tenth of --steps)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="change an agent parameter, e.g. --set buffer_size=50000 (repeatable)")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
+    return p
+
+
+def _resume_config(args, out: Path) -> dict:
+    if not (out / CONFIG).exists() or not (out / CHECKPOINT).exists():
+        raise ValueError(f"--resume: {out} holds no run to resume (no {CONFIG} and {CHECKPOINT}); "
+                         f"start one without --resume")
+    config = json.loads((out / CONFIG).read_text())
+    for flag, key in (("--algo", "algo"), ("--preset", "preset"), ("--seed", "seed")):
+        value = getattr(args, flag[2:])
+        if value is not None and value != config[key]:
+            raise ValueError(f"{flag} {value} differs from the run's {key} {config[key]!r} ({out / CONFIG}); "
+                             f"a resumed run keeps its settings: drop {flag} or use a new --out")
+    if args.set:
+        raise ValueError("--set cannot change a resumed run: its parameters are fixed in "
+                         f"{out / CONFIG}; use a new --out")
+    if game_name(args.game) != config["game"]:
+        raise ValueError(f"game={args.game!r} differs from the run's game {config['game']!r} ({out / CONFIG})")
+    if args.steps is not None:
+        config["run"]["total_steps"] = _positive("steps", args.steps)
+    if args.checkpoint_every is not None:
+        config["checkpoint_every"] = _positive("checkpoint_every", args.checkpoint_every)
+    return config
+
+
+def _stop_like_ctrl_c(signum, frame):
+    """``kill`` (SIGTERM: a shutdown, a cluster's pre-emption) stops a run as Ctrl-C does, checkpoint saved."""
+    raise KeyboardInterrupt
+
+
+def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
+    """``course train GAME --out DIR ...``; returns the exit status (130 after Ctrl-C or SIGTERM).
+
+    ``observers`` are attached to the run as well (a notebook's live view,
+    or a test that interrupts it).
+    """
+    args = _train_parser().parse_args(argv)
+    out = Path(args.out)
+    try:
+        if args.resume:
+            config = _resume_config(args, out)
+        else:
+            if (out / CHECKPOINT).exists():
+                raise ValueError(f"{out} already holds a run ({CHECKPOINT}); pass --resume to continue it "
+                                 f"or choose another --out")
+            config = config_for(args.game, args.algo or "dqn", args.preset or "lesson", steps=args.steps,
+                                seed=0 if args.seed is None else args.seed, checkpoint_every=args.checkpoint_every,
+                                overrides=_parse_set(args.set))
+    except ValueError as e:
+        print(f"course train: {e}", file=sys.stderr)
+        return 2
+
+    from .agents.deep import CheckpointEvery
+
+    agent = build_agent(config, build_env(config))
+    if args.resume:
+        agent.load(out / CHECKPOINT)
+    else:
+        checkpoint.atomic_write_bytes(out / CONFIG, json.dumps(config, indent=2).encode())
+    run = config["run"]
+    print(f"course train: {config['algo']} on {config['game']} ({config['preset']} preset, seed {config['seed']}), "
+          f"step {agent.total_steps} of {run['total_steps']}, checkpoints every {config['checkpoint_every']} steps "
+          f"to {out / CHECKPOINT}", flush=True)
+    saver = CheckpointEvery(out / CHECKPOINT, config["checkpoint_every"])
+    log = ReturnLog(out / LOG, keep=len(agent.history))
+    main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
+    previous = signal.signal(signal.SIGTERM, _stop_like_ctrl_c) if main_thread else None
+    try:
+        agent.run(total_steps=run["total_steps"], target_return=run["target_return"], window=run["window"],
+                  observers=[saver, log, *observers], progress=True)
+    except KeyboardInterrupt:
+        print(f"\ncourse train: interrupted at step {agent.total_steps}; checkpoint saved to {out / CHECKPOINT}. "
+              f"Continue with: course train {args.game} --out {out} --resume", file=sys.stderr)
+        return 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    h = agent.history
+    print(f"course train: stopped ({agent.stop_reason}) at step {agent.total_steps} after {len(h)} episodes; "
+          f"mean return of the last {run['window']}: {h.mean_return(run['window']):+.2f}; "
+          f"checkpoint {out / CHECKPOINT}, log {out / LOG}")
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# course play
+# ---------------------------------------------------------------------------
+def _play_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="course play", description="Evaluate a trained run (greedy by default) "
+                                "and write a video of its episodes.")
+    p.add_argument("run", help="a run folder written by course train")
+    p.add_argument("--episodes", type=int, default=1, help="episodes to play (default 1)")
+    p.add_argument("--video", help="video file, .mp4 or .gif (default RUN/play.mp4)")
+    p.add_argument("--epsilon", type=float, default=0.0, help="exploration while playing (default 0: greedy)")
+    p.add_argument("--max-steps", type=int, help="cap on the steps of each episode")
+    return p
+
+
+def play_main(argv: list[str]) -> int:
+    """``course play RUN [--episodes N] [--video out.mp4]``; returns the exit status."""
+    from .video import FORMATS, VideoRecorder
+
+    args = _play_parser().parse_args(argv)
+    folder = Path(args.run)
+    video = Path(args.video) if args.video else folder / "play.mp4"
+    problems = []
+    if not (folder / CONFIG).exists() or not (folder / CHECKPOINT).exists():
+        problems.append(f"{folder} holds no trained run (no {CONFIG} and {CHECKPOINT}); train one with course train")
+    if args.episodes < 1:
+        problems.append(f"--episodes {args.episodes} is not valid: episodes must be a positive integer")
+    if not 0.0 <= args.epsilon <= 1.0:
+        problems.append(f"--epsilon {args.epsilon} is out of range: epsilon must be in [0, 1]")
+    if video.suffix.lower() not in FORMATS:
+        problems.append(f"--video {video} has no video suffix: it must end in {' or '.join(FORMATS)}")
+    if problems:
+        print("course play: " + "; ".join(problems), file=sys.stderr)
+        return 2
+    config = json.loads((folder / CONFIG).read_text())
+    agent = build_agent(config, build_env(config, render_mode="rgb_array"))
+    agent.load(folder / CHECKPOINT)
+    agent.epsilon = args.epsilon
+    if args.max_steps is not None:
+        agent.max_episode_steps = args.max_steps
+    history = agent.run(args.episodes, learn=False, explore=args.epsilon > 0,
+                        observers=[VideoRecorder(video)])
+    for i, (ret, steps) in enumerate(zip(history.returns, history.steps), 1):
+        print(f"episode {i}: return {ret:+g} in {steps} steps")
+    print(f"course play: {config['algo']} on {config['game']} after {agent.total_steps} training steps: "
+          f"mean return {history.mean_return(len(history)):+.2f} over {len(history)} episodes; video {video}")
+    return 0
