@@ -56,6 +56,7 @@ def _bench(args: argparse.Namespace, rest: list[str]) -> int:
         print(f"usage: course bench NAME [options]; NAME is one of {', '.join(BENCHES)}; "
               f"course bench NAME --help for its options")
         return 0 if ("-h" in rest or "--help" in rest) else 2
+    if args.name not in BENCHES:
         print(f"course bench: unknown benchmark {args.name!r}; choose from {', '.join(BENCHES)}", file=sys.stderr)
         return 2
     mod = importlib.import_module(f"course.bench.{BENCHES[args.name]}")
