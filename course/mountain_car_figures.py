@@ -1,0 +1,167 @@
+"""Mountain Car figures: Sutton & Barto chapter 10 and the comparisons of lesson 18.
+
+Each function below is one figure of ``course figures`` (registered with
+:func:`course.figures.figure`).  The averaged ones run on the batched runner
+(:mod:`course.batched`), which gives the same numbers as running the agents
+one by one through the loop, only much faster.  As in the book, weights
+start at zero (optimistic: every step costs -1), epsilon is 0 and gamma 1,
+and step sizes are written per tiling (alpha = 0.5/8 for 8 tilings).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import batched
+from .agents import Sarsa
+from .envs import make
+from .envs.mountain_car import cost_to_go
+from .figures import figure
+from .plots import plot_curves
+from .scale import pick
+from .tiles import PerDimensionTiles, TileCoder
+
+BOOK = {"epsilon": 0.0, "gamma": 1.0}  # the book's Mountain Car settings: no exploration, no discount
+
+
+def _runs(scale: str, runs: int | None, *, lesson: int = 20) -> int:
+    return runs or pick(smoke=2, lesson=lesson, full=100, scale=scale)
+
+
+def _episodes(scale: str, *, full: int = 500) -> int:
+    return pick(smoke=5, lesson=full, full=full, scale=scale)
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    return path
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows) -> Path:
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _steps_and_returns(curves: list, title: str, path: Path) -> Path:
+    """Two panels: steps per episode (log scale) and return per episode."""
+    fig = Figure(figsize=(12, 4.2))
+    left, right = fig.subplots(1, 2)
+    plot_curves(curves, "steps", ax=left, log=True, title=title)
+    plot_curves(curves, "returns", ax=right, title=title)
+    return _save(fig, path)
+
+
+@figure("sutton-barto-10.1", lesson=18,
+        help="cost-to-go -max_a q of one Sarsa run after 428 steps and 12, 104, 1000, 9000 episodes")
+def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Figure 10.1: how the cost-to-go surface of one run takes shape (runs is ignored: one run)."""
+    checkpoints = pick(smoke=(12,), lesson=(12, 104, 1000), full=(12, 104, 1000, 9000), scale=scale)
+    env = make("mountain-car", render_mode="rgb_array")
+    agent = Sarsa(env, features=TileCoder(env, tiles=8, tilings=8), alpha=0.3 / 8, seed=0, **BOOK)
+    fig = Figure(figsize=(15, 9))
+    axes = [fig.add_subplot(2, 3, 1)] + [fig.add_subplot(2, 3, i, projection="3d") for i in range(2, 7)]
+    env.reset(seed=0)
+    axes[0].imshow(env.render())
+    axes[0].set_title("Mountain Car")
+    axes[0].axis("off")
+    for ax, episodes in zip(axes[1:], (None, *checkpoints)):
+        if episodes is None:
+            agent.run(steps=428)  # in the middle of the first episode
+            title = "Step 428"
+        else:
+            if agent.episode == 0:
+                agent.run(1)  # finish the first episode in the loop; the batched runner takes whole episodes
+            batched.run([agent], episodes - agent.episode)  # the same as agent.run, faster
+            title = f"Episode {episodes}"
+        pos, vel, cost = cost_to_go(agent)
+        ax.plot_surface(*np.meshgrid(pos, vel), cost, cmap="viridis", linewidth=0)
+        ax.set_title(title)
+        ax.set_xlabel("position")
+        ax.set_ylabel("velocity")
+        ax.set_zlabel("cost to go")
+    for ax in axes[2 + len(checkpoints):]:
+        ax.remove()
+    return [_save(fig, out / "sutton-barto-10.1.png")]
+
+
+@figure("sutton-barto-10.2", lesson=18,
+        help="Sarsa, 8 tilings: steps per episode (log) for alpha = 0.1/8, 0.2/8, 0.5/8; also a CSV")
+def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Figure 10.2: learning curves of semi-gradient Sarsa for three step sizes."""
+    values = (0.1 / 8, 0.2 / 8, 0.5 / 8)
+    curves = batched.sweep("alpha", values, runs=_runs(scale, runs), episodes=_episodes(scale), tilings=8, **BOOK)
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
+    plot_curves([replace(c, label=f"α = {a * 8:g}/8") for a, c in curves.items()], "steps", ax=ax, log=True,
+                title="Mountain Car, semi-gradient Sarsa, 8 tilings of 8x8 (Sutton & Barto Figure 10.2)")
+    rows = [(repr(a), e + 1, f"{c.mean()[e]:.6g}", f"{c.stderr()[e]:.6g}")
+            for a, c in curves.items() for e in range(c.episodes)]
+    return [_save(fig, out / "sutton-barto-10.2.png"),
+            _write_csv(out / "sutton-barto-10.2.csv", ("alpha", "episode", "mean_steps", "stderr"), rows)]
+
+
+# step sizes (alpha x 8) per n, as far as each n stays stable (the book's curves stop there too)
+N_STEP_ALPHAS = {1: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6), 2: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6),
+                 4: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4), 8: (0.2, 0.4, 0.6, 0.8, 1.0), 16: (0.2, 0.4, 0.6, 0.7)}
+
+
+@figure("sutton-barto-10.4", lesson=18,
+        help="n-step Sarsa: mean steps per episode over the first 50 episodes vs alpha, n = 1..16")
+def n_step(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Figure 10.4: the effect of the step size and of n on n-step semi-gradient Sarsa."""
+    episodes = pick(smoke=5, lesson=50, full=50, scale=scale)
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
+    rows = []
+    for n, scaled in N_STEP_ALPHAS.items():
+        curves = batched.sweep("alpha", [a / 8 for a in scaled], algo="n-step-sarsa", n=n, runs=_runs(scale, runs),
+                               episodes=episodes, tilings=8, **BOOK)
+        means = [c.steps.mean() for c in curves.values()]
+        ax.plot(scaled, means, marker="o", label=f"n = {n}")
+        rows += [(n, a, f"{m:.6g}") for a, m in zip(scaled, means)]
+    ax.set_xlabel("α × number of tilings (8)")
+    ax.set_ylabel(f"steps per episode, mean over the first {episodes} episodes")
+    ax.set_title("Mountain Car, n-step semi-gradient Sarsa (Sutton & Barto Figure 10.4)")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return [_save(fig, out / "sutton-barto-10.4.png"),
+            _write_csv(out / "sutton-barto-10.4.csv", ("n", "alpha_times_8", "mean_steps"), rows)]
+
+
+@figure("lesson18-tiles", lesson=18,
+        help="position and velocity tiled separately, 8/16/32 tiles, no exploration, alpha = 0.3/8")
+def separate_tiles(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Lesson 18: the simplest encoding, 2(n+1) features, for three numbers of tiles."""
+    curves = batched.sweep("tiles", (8, 16, 32), features=PerDimensionTiles, alpha=0.3 / 8,
+                           runs=_runs(scale, runs), episodes=_episodes(scale), **BOOK)
+    labelled = [replace(c, label=f"{n} tiles ({2 * (n + 1)} features)") for n, c in curves.items()]
+    return [_steps_and_returns(labelled, "Sarsa, position and velocity tiled separately",
+                               out / "lesson18-tiles.png")]
+
+
+@figure("lesson18-tilings", lesson=18, help="tile coding with 1, 2, 4, 8, 16 tilings of 8x8, alpha = 0.5/k")
+def tilings(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Lesson 18: more tilings, finer resolution at the same generalisation (step size 0.5/k)."""
+    curves = [batched.average(tilings=k, alpha=0.5 / k, runs=_runs(scale, runs), episodes=_episodes(scale),
+                              label=f"{k} tiling{'s' if k > 1 else ''}, α = 0.5/{k}", **BOOK)
+              for k in (1, 2, 4, 8, 16)]
+    return [_steps_and_returns(curves, "Sarsa with tile coding: number of tilings", out / "lesson18-tilings.png")]
+
+
+@figure("lesson18-hashing", lesson=18, help="8 tilings of 8x8: hashed into 1,024 weights vs unhashed")
+def hashing(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Lesson 18: hashing the 648 tiles into a table of 1,024 weights, against no hashing."""
+    n = _runs(scale, runs, lesson=10)
+    hashed = TileCoder(make("mountain-car"), tiles=8, tilings=8, hash_size=1024)
+    common = dict(alpha=0.5 / 8, runs=n, episodes=_episodes(scale), **BOOK)
+    curves = [batched.average(tilings=8, label="unhashed (648 weights)", **common),
+              batched.average(features=hashed, label=f"hashed into 1,024 ({hashed.collisions} tiles collide)", **common)]
+    return [_steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out / "lesson18-hashing.png")]
