@@ -1,0 +1,230 @@
+"""A live panel in a real browser: JupyterLab in headless Chromium, driven with Playwright.
+
+For each notebook of :data:`CASES` the test starts its own JupyterLab (a free
+localhost port, a random token, a temporary copy of the notebook as its root),
+runs every cell, finds the panel, moves one slider before pressing Run and
+another one while the agent learns, presses Pause, and then asks the kernel,
+through a cell it adds at the end, what the agent holds: both parameters must
+have the values the sliders show, and episodes must have advanced.  A
+screenshot of the running panel goes to ``test-artifacts/``.
+
+The server runs without ``CI`` in its environment, so the panel learns in its
+background thread exactly as for a student (the CI path of the panels, which
+runs in the caller, is covered by tests/test_widgets.py); ``COURSE_SCALE=smoke``
+keeps lessons small.  Chromium is Debian's (``apt-get install chromium``);
+the test is skipped when /usr/bin/chromium is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One notebook with a live panel: where it is and what to move on it."""
+
+    notebook: str  # relative to the repository
+    before_run: str  # the parameter whose slider is moved before pressing Run
+    during_run: str  # the parameter whose slider is moved while the agent learns
+    panel: str = "panel"  # the notebook's variable that holds the Panel
+    title: str = ""  # the panel's title, when the notebook has more than one panel
+    timeout: float = 200.0  # seconds for the whole case (a couple of minutes on a busy 2-core machine)
+
+
+CASES = [
+    Case("tests/notebooks/panel_demo.ipynb", before_run="epsilon", during_run="alpha"),
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server of our own, on a temporary copy of one notebook; always shut down."""
+
+    def __init__(self, notebook: Path, tmp: Path):
+        self.root = tmp / "root"
+        self.root.mkdir()
+        shutil.copy(notebook, self.root / notebook.name)
+        self.port = _free_port()
+        self.token = os.urandom(16).hex()
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        env.update(COURSE_SCALE="smoke", COURSE_PROGRESS="0", JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+                   JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+                   IPYTHONDIR=str(tmp / "ipython"), PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]))
+        notification = tmp / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True)
+        notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast over the panel
+        self.log = open(tmp / "lab.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+             f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+             "--LabApp.news_url=None",
+             "--ServerApp.terminals_enabled=False", *(["--allow-root"] if os.geteuid() == 0 else [])],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"jupyter lab did not answer within {timeout} s; see {self.log.name}")
+
+    def stop(self) -> None:
+        """Stop the server and its kernels (its own process group), whatever state it is in."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        self.log.close()
+
+
+_KERNEL_IDLE = """() => {
+    const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = widget && widget.sessionContext && widget.sessionContext.session
+        && widget.sessionContext.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+
+def _slider(panel, name: str):
+    """The slider of parameter ``name`` in a panel (its label reads "<symbol> <name>")."""
+    label = panel.page.locator(".widget-label", has_text=re.compile(rf"(^|\s){re.escape(name)}(\s|$)"))
+    return panel.locator(".widget-slider", has=label).first
+
+
+def _move(slider, keys: list[str]) -> str:
+    """Move a slider with the keyboard on its handle; return the value its readout shows."""
+    before = slider.locator(".widget-readout").inner_text()
+    handle = slider.locator(".noUi-handle").first
+    handle.click()
+    for key in keys:
+        handle.press(key)
+    readout = slider.locator(".widget-readout")
+    readout.page.wait_for_function("([el, old]) => el.textContent.trim() !== old",
+                                   arg=[readout.element_handle(), before.strip()])
+    return readout.inner_text().strip()
+
+
+def _episodes(panel) -> int:
+    m = re.search(r"episode (\d+)", panel.inner_text())
+    return int(m.group(1)) if m else -1
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("case", CASES, ids=[Path(c.notebook).stem for c in CASES])
+def test_a_live_panel_in_jupyterlab(case: Case, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    started = time.monotonic()
+    notebook = ROOT / case.notebook
+    lab = Lab(notebook, tmp_path)
+    try:
+        lab.wait_ready(case.timeout / 2)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(case.timeout * 1000)
+            try:
+                _drive(page, lab, case, notebook.name, started)
+            except BaseException:
+                ARTIFACTS.mkdir(exist_ok=True)  # what the page showed when it failed
+                page.screenshot(path=str(ARTIFACTS / f"browser-{Path(case.notebook).stem}-failed.png"), full_page=True)
+                raise
+            finally:
+                browser.close()
+    finally:
+        lab.stop()
+
+
+def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
+    page.goto(f"{lab.url}/lab/tree/{name}?token={lab.token}")
+    page.wait_for_function(_KERNEL_IDLE)  # running cells before the kernel is up would ask to pick a kernel
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")  # do not await it
+
+    panels = page.locator(".course-panel", has_text=case.title) if case.title else page.locator(".course-panel")
+    panel = panels.first
+    panel.wait_for(state="visible")
+    page.wait_for_function(_KERNEL_IDLE)
+    panel.scroll_into_view_if_needed()
+
+    # before Run: move one slider, and check that a press of Run makes episodes advance
+    shown_before = _move(_slider(panel, case.before_run), ["ArrowRight"] * 5)
+    panel.locator("button.widget-button", has_text=re.compile(r"^\s*Run\s*$")).click()
+    remaining = case.timeout - (time.monotonic() - started)
+    _wait(lambda: _episodes(panel) >= 2, remaining / 2, "two episodes after pressing Run")
+
+    # while the agent learns: move another slider (the kernel's main thread is free to take it)
+    shown_during = _move(_slider(panel, case.during_run), ["ArrowLeft"] * 3)
+    assert "running" in panel.inner_text(), "the run ended before the second slider moved: give it more episodes"
+    time.sleep(1.0)  # a few more frames and curves
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel.screenshot(path=str(ARTIFACTS / f"browser-{Path(case.notebook).stem}.png"))
+    panel.locator("button.widget-button", has_text=re.compile(r"^\s*Pause\s*$")).click()
+    _wait(lambda: "paused" in panel.inner_text() or "done" in panel.inner_text(), 30, "the run to pause")
+
+    # ask the kernel what the agent holds, in a cell added at the end
+    page.evaluate("""async () => {
+        const app = window.jupyterapp;
+        const panel = app.shell.currentWidget;
+        panel.content.activeCellIndex = panel.content.widgets.length - 1;
+        await app.commands.execute('notebook:insert-cell-below');
+        panel.content.activeCell.model.sharedModel.setSource(
+            "a = %s.agent\\nprint('CHECK', repr(a.%s), repr(a.%s), a.episode, a.running)");
+        await app.commands.execute('notebook:run-cell');
+    }""" % (case.panel, case.before_run, case.during_run))
+    out = page.locator(".jp-OutputArea-output", has_text="CHECK").last
+    out.wait_for(state="visible")
+    _, before_value, during_value, episodes, running = out.inner_text().split()
+    assert float(before_value) == pytest.approx(float(shown_before), rel=5e-3, abs=1e-9)
+    assert float(during_value) == pytest.approx(float(shown_during), rel=5e-3, abs=1e-9)
+    assert int(episodes) >= 2 and running == "False"
+    status = next((line for line in panel.inner_text().splitlines() if "steps/s" in line), "")
+    print(f"{case.notebook}: {case.before_run}={before_value}, {case.during_run}={during_value} "
+          f"(set while running), {episodes} episodes, {time.monotonic() - started:.1f} s; status: {status}")
