@@ -87,7 +87,7 @@ class GridFeatures(Features):
         self._per_width = self.tiles / (self.high - self.low)  # tile widths per unit of each variable
         self._build()
         self._ones = np.ones(self.active)
-        self._recent: dict[tuple, np.ndarray] = {}
+        self._recent = ((None, None), (None, None))  # the last two (observation, indices), newest first
         self._built = True
 
     def _build(self) -> None:
@@ -105,15 +105,17 @@ class GridFeatures(Features):
 
     def __call__(self, obs):
         # The loop asks for the features of the same observation several times per step (to act, then
-        # to learn); the last two answers are remembered, so each observation is coded once.
-        key = (np.asarray(obs).dtype.char, np.asarray(obs).tobytes())
-        idx = self._recent.get(key)
-        if idx is None:
-            idx = self.indices(obs)[0]
-            idx.flags.writeable = False
-            if len(self._recent) == 2:
-                del self._recent[next(iter(self._recent))]
-            self._recent[key] = idx
+        # to learn); the last two answers are remembered, so each observation is coded once.  (One tuple,
+        # replaced whole, so that a panel's thread and the notebook may both call without a lock.)
+        obs = np.asarray(obs)
+        key = (obs.dtype.char, obs.tobytes())
+        recent = self._recent
+        for known, idx in recent:
+            if known == key:
+                return idx, self._ones
+        idx = self.indices(obs)[0]
+        idx.flags.writeable = False
+        self._recent = ((key, idx), recent[0])
         return idx, self._ones
 
     def __repr__(self) -> str:

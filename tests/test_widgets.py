@@ -358,6 +358,9 @@ def test_compare_runs_each_value_with_the_same_seeds_and_plots_them_together():
     with pytest.raises(ValueError, match=r"alpha=2\.0 is out of range"):
         cmp.run()
     assert "out of range" in cmp.message.value
+    cmp.values_box.value = "0.5, fast"
+    with pytest.raises(ValueError, match=r"alpha values: 'fast' is not a number"):
+        cmp.run()
 
 
 def test_compare_needs_a_seed_and_a_known_parameter():

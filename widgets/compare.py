@@ -21,6 +21,7 @@ in a background thread in a live notebook and in the caller elsewhere
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any, Callable, Iterable
 
 import ipywidgets as widgets
@@ -79,6 +80,7 @@ class Compare:
         self.background = background_default() if background is None else bool(background)
         self.results: dict[Any, Curves] = {}
         self._stop = False
+        self._drawing = threading.Lock()  # the plot is redrawn by the work and by the metric/log boxes
 
         self.controls = {n: Control(n, p, start[n]) for n, p in exposed.items() if n not in (param, "seed")}
         self.values_box = widgets.Text(value=", ".join(str(v) for v in self.values),
@@ -115,6 +117,16 @@ class Compare:
         self.widget = self._layout(title)
         self._draw()
 
+    def _parse(self, text: str):
+        """One value typed in the values box (numbers are checked by the declaration afterwards)."""
+        text = text.strip()
+        if self.declaration.kind not in (int, float):
+            return text
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"{self.param} values: {text!r} is not a number") from None
+
     def _check_values(self, values: Iterable) -> list:
         out = [self.declaration.validate(v) for v in values]
         if not out:
@@ -134,9 +146,8 @@ class Compare:
         """Run every value (``wait=True``: return when done); earlier results are cleared."""
         if self.running:
             raise RuntimeError("the comparison is already running; press Stop first")
-        kind = self.declaration.kind if self.declaration.kind in (int, float) else str
         try:
-            self.values = self._check_values(kind(v.strip()) for v in self.values_box.value.split(",") if v.strip())
+            self.values = self._check_values(self._parse(v) for v in self.values_box.value.split(",") if v.strip())
         except ValueError as e:
             self._show_error(e)
             raise
@@ -182,6 +193,10 @@ class Compare:
         self.status.value = f"done: {len(self.values)} values × {runs} runs × {episodes} episodes"
 
     def _draw(self) -> None:
+        with self._drawing:
+            self._draw_now()
+
+    def _draw_now(self) -> None:
         self._fig.clear()
         ax = self._fig.add_subplot(1, 1, 1)
         metric = self.metric_box.value
