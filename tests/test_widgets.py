@@ -8,13 +8,15 @@ import ipywidgets
 import numpy as np
 import pytest
 
+from course.agent import EpisodeEnd, History
 from course.agents import QLearning, Sarsa
 from course.envs import make
 from course.params import Param
 from course.tiles import TileCoder
-from widgets import Compare, Control, LiveView, Panel, factory_params
+from widgets import Compare, Control, LiveCurves, LiveView, Panel, factory_params
 from widgets import runner, throttle
 from widgets.controls import RESET_MARK
+from widgets.curves import round_up
 
 JPEG, PNG = b"\xff\xd8", b"\x89PNG"
 
@@ -150,7 +152,8 @@ def test_tabular_panel_sliders_change_the_agent_and_run_advances_it():
 
 def test_bad_programmatic_values_raise_and_change_nothing():
     panel = Panel(maze_factory(), params=[Sarsa], background=False)
-    with pytest.raises(ValueError, match=r"alpha=-1 is out of range: alpha \(step size α\) must be a number in \(0, 1\]"):
+    with pytest.raises(ValueError,
+                       match=r"alpha=-1 is out of range: alpha \(step size α\) must be a number in \(0, 1\]"):
         panel.set(alpha=-1, epsilon=0.3)
     assert panel.agent.alpha == 0.5 and panel.agent.epsilon == 0.1  # all or nothing
     with pytest.raises(ValueError, match=r"unknown parameter\(s\) gama; this panel has: alpha, epsilon, seed"):
@@ -326,6 +329,22 @@ def test_throttle_limits_the_rate_and_the_share_of_cpu_time(monkeypatch):
     assert t.due()
     with pytest.raises(ValueError, match=r"share=0 is not valid"):
         throttle.Throttle(rate=10, share=0)
+
+
+def test_curves_redraw_their_axes_only_when_the_round_limits_change():
+    assert [round_up(x) for x in (0.3, 1, 1.5, 7, 10, 11, 999, 1001)] == [0.5, 1, 2, 10, 10, 20, 1000, 2000]
+    history, curves = History(), LiveCurves()
+    for steps in [300, 120, 80, 60, 40]:
+        history.append(EpisodeEnd(len(history), steps, -steps, np.nan, np.nan, True, 0))
+        curves.show(history)
+    assert curves.draws == 5 and curves.full_draws == 1  # x in [0, 10], y in [0, 500]: blits after the first
+    ax = curves.figure(history).axes[0]
+    assert ax.get_xlim() == (0, 10) and ax.get_ylim() == (0, 500)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [300, 120, 80, 60, 40])
+    history.append(EpisodeEnd(5, 700, -700, np.nan, np.nan, True, 0))
+    curves.show(history)
+    assert curves.full_draws == 2 and ax.get_ylim() == (0, 1000)
+    assert bytes(curves.image.value).startswith(PNG)
 
 
 def test_environment_without_rendering_shows_nothing_and_does_not_fail():

@@ -220,7 +220,8 @@ class Compare:
         if self.controls:
             rows.append(controls_grid(self.controls.values()))
         rows += [self.values_box,
-                 widgets.HBox([self.runs_box, self.episodes_box, self.seed_box], layout=widgets.Layout(flex_flow="row wrap")),
+                 widgets.HBox([self.runs_box, self.episodes_box, self.seed_box],
+                              layout=widgets.Layout(flex_flow="row wrap")),
                  widgets.HBox([self.run_button, self.stop_button, self.metric_box, self.log_box]),
                  self.status, self.message, self.image, self._runner.log]
         box = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ddd", padding="6px"))

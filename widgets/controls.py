@@ -69,7 +69,8 @@ def declared(sources: Iterable) -> dict[str, Param]:
     for s in sources:
         if isinstance(s, Param):
             if not s.name:
-                raise ValueError(f"{s!r} has no name: give a Param passed in params= its name (Param(..., name='tiles'))")
+                raise ValueError(f"{s!r} has no name: give a Param passed in params= its name "
+                                 f"(Param(..., name='tiles'))")
             explicit[s.name] = s
         elif hasattr(s, "hyperparameters"):
             for name, p in s.hyperparameters().items():
@@ -237,14 +238,15 @@ class Control:
     # -- the widget that fits the declaration --------------------------------------------
     def _make_widget(self, value) -> widgets.ValueWidget:
         p = self.param
-        layout = widgets.Layout(width="100%")
+        layout = widgets.Layout(width="100%")  # a slider fills its grid cell
+        box_layout = widgets.Layout(width="auto")  # a box too, margins included
         if p.choices is not None:
-            return widgets.Dropdown(options=list(p.choices), value=value, layout=layout)
+            return widgets.Dropdown(options=list(p.choices), value=value, layout=box_layout)
         if p.kind is bool:
-            return widgets.Checkbox(value=bool(value), indent=False, layout=layout)
+            return widgets.Checkbox(value=bool(value), indent=False, layout=box_layout)
         if self.none_is_zero:  # a number box in which 0 stands for None
             box = widgets.BoundedIntText if p.kind is int else widgets.BoundedFloatText
-            return box(min=0, max=_BIG if p.high is None else p.high, layout=layout)
+            return box(min=0, max=_BIG if p.high is None else p.high, layout=box_layout)
         low, high = p.low, p.high
         spans_decades = low is not None and low > 0 and high is not None and high / low >= _DECADES
         logarithmic = p.log or spans_decades
@@ -260,7 +262,7 @@ class Control:
                                          max=int(high) - (step if p.high_open else 0), step=step,
                                          layout=layout, continuous_update=False)
             return widgets.BoundedIntText(min=-_BIG if low is None else int(low) + p.low_open,
-                                          max=_BIG if high is None else int(high) - p.high_open, layout=layout)
+                                          max=_BIG if high is None else int(high) - p.high_open, layout=box_layout)
         if logarithmic:  # three decades either side of the starting value, within the declared range
             ref = value if value > 0 else (high or 1.0)
             hi_exp = math.log10(high) if high is not None else math.ceil(math.log10(ref)) + 3
@@ -274,11 +276,11 @@ class Control:
             return widgets.FloatSlider(min=low + (step if p.low_open else 0), max=high - (step if p.high_open else 0),
                                        step=step, readout_format=".3g", layout=layout, continuous_update=False)
         return widgets.BoundedFloatText(min=-_BIG if low is None else low, max=_BIG if high is None else high,
-                                        step=p.step, layout=layout)
+                                        step=p.step, layout=box_layout)
 
 
 def controls_grid(controls: Iterable[Control]) -> widgets.GridBox:
     """The controls' widgets in two columns."""
     return widgets.GridBox([c.widget for c in controls],
-                           layout=widgets.Layout(grid_template_columns="repeat(2, minmax(300px, 1fr))",
+                           layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
                                                  grid_gap="2px 16px"))

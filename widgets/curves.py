@@ -11,12 +11,10 @@ script, CI) leaves the final curves in the widget as well, and
 Why it is cheap.  Drawing a whole matplotlib figure costs tens to hundreds
 of milliseconds, nearly all of it in the axes: ticks, labels, text.  Those
 only change when the axis limits change.  So the limits move in round steps
-(the x axis to 10, 20, 50, 100, ... episodes, or at once to the end of the
-run when the panel says how many episodes it will do, :attr:`horizon`; the
-y axis to the next round number above the data, or the next decade on a
-log scale), and between two such changes an update *blits*: it pastes back
-the saved picture of the empty axes and draws only the lines on it, a few
-milliseconds.
+(the x axis to 10, 20, 50, 100, ... episodes; the y axis to the next round
+number above the data, or the next decade on a log scale), and between two
+such changes an update *blits*: it pastes back the saved picture of the
+empty axes and draws only the lines on it, a few milliseconds.
 
 The figure is a plain ``matplotlib.figure.Figure`` drawn by the Agg
 renderer: no pyplot, no global state, safe to draw from the learning thread.
@@ -84,8 +82,6 @@ class LiveCurves(Observer):
     Updating takes at most ``share`` of the learner's time.  ``log_steps``
     puts steps per episode on a log scale (the book's Mountain Car figures).
     ``draws`` counts the updates, ``full_draws`` those that redrew the axes.
-    ``horizon`` is the number of episodes the x axis shows at least (a panel
-    sets it to the episode its Run will end at).
     """
 
     def __init__(self, image: widgets.Image | None = None, *, rate: float = 2.0, share: float = 0.1,
@@ -94,7 +90,6 @@ class LiveCurves(Observer):
         self.throttle = Throttle(rate, share)
         self.log_steps = log_steps
         self.size = size
-        self.horizon = 0
         self.draws = 0
         self.full_draws = 0
         self._fig: Figure | None = None
@@ -147,7 +142,7 @@ class LiveCurves(Observer):
                 avg.set_data(x, smooth(y, _SMOOTH))
             else:
                 avg.set_data([], [])
-            xlim = (0, round_up(max(len(y), self.horizon, 10)))
+            xlim = (0, round_up(max(len(y), 10)))
             limits.append((xlim, _limits(y, metric == "steps" and self.log_steps)))
         if tuple(limits) != self._limits:
             self._limits = tuple(limits)

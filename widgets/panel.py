@@ -104,7 +104,8 @@ class Panel(Observer):
             exposed, self._values = factory_params(agent_or_factory, params)
             agent = None
         else:
-            raise TypeError(f"Panel needs an Agent or a function that builds one, got {type(agent_or_factory).__name__}")
+            raise TypeError(f"Panel needs an Agent or a function that builds one, "
+                            f"got {type(agent_or_factory).__name__}")
         if not isinstance(episodes, int) or episodes < 1:
             raise ValueError(f"episodes={episodes!r} is not valid: episodes must be a positive integer")
         shown = [n for n, p in exposed.items() if Control.supports(p)] if show is None else list(show)
@@ -192,7 +193,6 @@ class Panel(Observer):
         self._seen = {n: getattr(agent, n) for n in self._live}
         self._last = {"t": 0, "ret": None, "rate": None, "state": "ready"}
         self._remaining = 0
-        self.curves.horizon = 0
         offered = overlays(agent)
         wanted = self._overlay_wanted or ("policy" if "policy" in offered else "none")
         self.overlay_box.options = list(offered)
@@ -227,8 +227,6 @@ class Panel(Observer):
         if budget:
             episodes = self._remaining or self.episodes_box.value
         self._budget_target = self.agent.episode + episodes if budget else None
-        if episodes is not None:
-            self.curves.horizon = self.agent.episode + episodes
         self._pausing = False
         self.message.value = ""
         self._last.update(state="running", rate=None)

@@ -11,9 +11,10 @@ three ways, from the same seed:
 
 It prints learning steps per second for each, the speed kept with the view
 on and off (as a share of the headless speed, measured in steps per CPU
-second of the learning thread, which the load of other programs does not
-change), and the frames per second the panel delivered to its image widget (counted as updates of the widget's
-value: what the browser would receive).  The targets are at least 25 frames
+second of the learning thread, which the load of other programs changes
+far less than the wall clock), and the frames per second the panel
+delivered to its image widget (counted as updates of the widget's value:
+what the browser would receive).  The targets are at least 25 frames
 per second, and learning keeping at least half its headless speed with the
 view on.  Run without a browser; the widgets send their updates nowhere.
 Each way is measured ``--repeat`` times, interleaved, and the best is kept:
@@ -111,5 +112,5 @@ def main(argv: list[str] | None = None) -> int:
               f"{off_cpu / base_cpu:>8.0%}{fps:>8.1f}", flush=True)
     print("targets: the view delivers >= 25 fps; with the view on, learning keeps >= 50% of its headless speed.\n"
           "Each figure is the best of --repeat runs; 'kept' compares steps per CPU second of the learning thread,\n"
-          "which other programs on the machine do not disturb.")
+          "which other programs on a busy machine disturb far less than the wall clock.")
     return 0
