@@ -75,6 +75,59 @@ def test_frame_skip_sums_rewards_max_pools_the_last_two_frames_and_stops_at_game
     assert pooled_differ > 100, "the max really pooled two different frames"
 
 
+def gymnasium_pipeline(game, *, stack, actions="minimal", frameskip=4, sticky=0.0, noop_max=30,
+                       max_episode_frames=108_000):
+    """What make_atari built before DQNPreprocessing: Gymnasium's own wrappers over a grey-screen ALE env."""
+    from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
+
+    from course.envs.atari import REDUCED_ACTIONS, ChannelsLast, ReducedActions
+
+    register_ale()
+    env = gym.make(f"ALE/{game}-v5", frameskip=1, repeat_action_probability=sticky, obs_type="grayscale",
+                   full_action_space=actions == "full", render_mode="rgb_array",
+                   max_num_frames_per_episode=max_episode_frames)
+    env = AtariPreprocessing(env, noop_max=noop_max, frame_skip=frameskip, screen_size=84)
+    if actions == "reduced":
+        env = ReducedActions(env, REDUCED_ACTIONS[game])
+    if stack == "first-last":
+        return ChannelsLast(FrameStackObservation(env, 4), keep=(0, -1))
+    return ChannelsLast(FrameStackObservation(env, stack))
+
+
+@pytest.mark.parametrize("game, kwargs, seed, steps, expect", [
+    ("Pong", {"stack": 4, "sticky": 0.25}, 11, 250, {"points"}),  # sticky actions, no-op starts
+    ("Pong", {"stack": "first-last", "actions": "reduced", "frameskip": 3, "max_episode_frames": 403}, 12, 300,
+     {"ends"}),  # truncated inside a step
+    ("Breakout", {"stack": 2, "actions": "full", "noop_max": 0}, 13, 300, {"points", "ends"}),  # game over
+    ("SpaceInvaders", {"stack": 3, "frameskip": 1}, 14, 300, set()),  # no skipping, no pooling
+])
+def test_dqn_preprocessing_gives_exactly_what_gymnasiums_wrappers_give(game, kwargs, seed, steps, expect):
+    """Same seed and actions: the same observations, rewards, ends and infos, step for step, episode after episode."""
+    ours, ref = make_atari(game, **kwargs), gymnasium_pipeline(game, **kwargs)
+    assert ours.observation_space == ref.observation_space and ours.action_space == ref.action_space
+    assert ours.get_wrapper_attr("frame_offsets") == ref.get_wrapper_attr("frame_offsets")
+    rng = np.random.default_rng(seed)
+    obs, info = ours.reset(seed=seed)
+    expected, info_ref = ref.reset(seed=seed)
+    assert np.array_equal(obs, expected) and info == info_ref
+    ends, points = 0, 0
+    for t in range(steps):
+        a = int(rng.integers(ours.action_space.n))
+        got, want = ours.step(a), ref.step(a)
+        assert np.array_equal(got[0], want[0]), f"step {t}"
+        assert got[1:] == want[1:], f"step {t}: reward, terminated, truncated, info"
+        assert got[0].flags.c_contiguous and got[0].dtype == np.uint8
+        points += got[1] != 0
+        if got[2] or got[3]:
+            ends += 1
+            obs, info = ours.reset()
+            expected, info_ref = ref.reset()
+            assert np.array_equal(obs, expected) and info == info_ref, f"reset after step {t}"
+    assert np.array_equal(ours.render(), ref.render())
+    assert ("points" in expect) <= (points > 0), "some points were scored on the way"
+    assert ("ends" in expect) <= (ends > 0), "episodes ended (game over or truncation) and restarted on the way"
+
+
 @pytest.mark.parametrize("stack, ages", [(4, (3, 2, 1, 0)), ("first-last", (3, 0))])
 def test_stack_holds_the_newest_frame_last_and_older_ones_in_order(stack, ages):
     env = make_atari("Pong", stack=stack, noop_max=0)

@@ -25,12 +25,18 @@ Optional: no-op starts (a random number of do-nothing frames after each
 reset, so that episodes do not all start alike) and reward clipping to
 {-1, 0, +1} (one learning rate fits every game's score scale).
 
-:func:`make_atari` builds the whole pipeline from Gymnasium's own wrappers
-(``AtariPreprocessing`` does steps 1-3 and the no-op starts,
-``FrameStackObservation`` keeps the last m frames, ``ClipReward`` clips) and
-two small ones of ours, :class:`ChannelsLast` and :class:`ReducedActions`.
-The base ALE environment itself does not skip frames (``frameskip=1``) and
-has no sticky actions unless asked (``sticky``).
+:func:`make_atari` builds the pipeline: our :class:`DQNPreprocessing` does
+steps 1-5 and the no-op starts, :class:`ReducedActions` picks the actions and
+Gymnasium's ``ClipReward`` clips.  The base ALE environment itself does not
+skip frames (``frameskip=1``) and has no sticky actions unless asked
+(``sticky``).
+
+:class:`DQNPreprocessing` does exactly what Gymnasium's own
+``AtariPreprocessing`` followed by ``FrameStackObservation`` (and
+:class:`ChannelsLast`) do, frame for frame and bit for bit (the tests check
+it), only faster: it drives the emulator directly, copies the screen only
+on the two frames it uses, and keeps the stack in a preallocated ring, so
+that the emulator itself is most of the time of a step.
 
 Short names (``course.envs.make("pong")``) are registered as Gymnasium ids
 ``course/Pong-v0`` etc.; ``"pong"`` is the lesson's Pong: Pong's three
@@ -45,8 +51,8 @@ import functools
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["ALIASES", "REDUCED_ACTIONS", "ChannelsLast", "ReducedActions", "game_name", "games", "make_atari",
-           "random_play", "register_ale"]
+__all__ = ["ALIASES", "REDUCED_ACTIONS", "ChannelsLast", "DQNPreprocessing", "ReducedActions", "game_name", "games",
+           "make_atari", "random_play", "register_ale"]
 
 #: Short names of :func:`course.envs.make` -> the ids registered below.
 ALIASES: dict[str, str] = {
@@ -158,6 +164,114 @@ class ChannelsLast(gym.ObservationWrapper):
         return np.stack([stack[i] for i in self.keep], axis=-1)
 
 
+class DQNPreprocessing(gym.Wrapper):
+    """Steps 1-5 of the module docstring over an ALE game that skips no frames.
+
+    Frame skipping (rewards summed, the step stops at the frame that ends or
+    truncates the game), the maximum of the last two frames, grey, an
+    ``INTER_AREA`` resize to ``screen_size`` square, no-op starts (``1`` to
+    ``noop_max`` no-ops drawn from the environment's ``np_random``) and a
+    stack of the last ``window`` frames, channels last, of which ``keep``
+    (as in :class:`ChannelsLast`) are shown.
+
+    The observations, rewards, ends and infos are exactly those of
+    Gymnasium's ``AtariPreprocessing(env, noop_max, frame_skip,
+    screen_size)`` under ``FrameStackObservation(window)`` and
+    ``ChannelsLast(keep)`` (same code paths, quirks included: a step cut
+    short by the game's end pools what the buffers hold).  Why our own:
+    through those wrappers each frame is a Python ``env.step`` of the base
+    environment (which copies out an observation nobody reads and builds an
+    info dict), and each stack a ``deepcopy``; here a step is ``frame_skip``
+    calls of ``ale.act``, two screen copies into preallocated buffers, one
+    resize into a preallocated ring, and one ``np.stack``.
+
+    :attr:`frame_offsets` says how old each channel is (see
+    :class:`ChannelsLast`).  ``render()`` is the base environment's (the
+    raw colour frame).
+    """
+
+    def __init__(self, env: gym.Env, *, frame_skip: int = 4, noop_max: int = 30, screen_size: int = SCREEN,
+                 window: int = 4, keep: tuple[int, ...] | None = None):
+        super().__init__(env)
+        import cv2
+
+        # One thread for cv2: this resize (210x160 -> 84x84, once a step) is too
+        # small to share, and cv2's worker threads made the main thread wait for
+        # them on a busy 2-core machine (a quarter fewer steps per second there).
+        # The setting is cv2's, for the whole process.
+        cv2.setNumThreads(1)
+        self._resize = functools.partial(cv2.resize, dsize=(screen_size, screen_size), interpolation=cv2.INTER_AREA)
+        atari = env.unwrapped
+        if getattr(atari, "_frameskip", None) != 1:
+            raise ValueError("DQNPreprocessing needs a base ALE environment that skips no frames (frameskip=1)")
+        if noop_max > 0 and atari.get_action_meanings()[0] != "NOOP":
+            raise ValueError("noop_max > 0 needs action 0 of the game to be NOOP")
+        self._atari = atari  # the emulator is ``self._atari.ale``
+        self._ale_actions = tuple(atari._action_set)  # what the base env's step plays for each action
+        self.frame_skip, self.noop_max, self.window = int(frame_skip), int(noop_max), int(window)
+        self.keep = tuple(range(self.window)) if keep is None else tuple(i % self.window for i in keep)
+        self.frame_offsets = tuple(self.window - 1 - i for i in self.keep)
+        self.observation_space = gym.spaces.Box(0, 255, (screen_size, screen_size, len(self.keep)), dtype=np.uint8)
+        # AtariPreprocessing's two screen buffers: [1] gets the next-to-last frame of
+        # a step, [0] the last, then [0] = max([0], [1]) in place.
+        self._screens = tuple(np.zeros(atari.ale.getScreenDims(), dtype=np.uint8) for _ in range(2))
+        # The last ``window`` frames, ring[newest] the newest; for each position of
+        # the newest, the ring slots of the channels (oldest kept first).
+        self._ring = np.zeros((self.window, screen_size, screen_size), dtype=np.uint8)
+        self._slots = [[self._ring[(n - age) % self.window] for age in self.frame_offsets]
+                       for n in range(self.window)]
+        self._newest = 0
+        self._needs_reset = True
+
+    def step(self, action):
+        if self._needs_reset:
+            raise gym.error.ResetNeeded("Cannot call env.step() before calling env.reset()")
+        ale = self._atari.ale
+        ale_action = self._ale_actions[action]
+        shot_second, shot_last = self.frame_skip - 2, self.frame_skip - 1
+        total_reward, terminated, truncated = 0.0, False, False
+        for t in range(self.frame_skip):
+            total_reward += ale.act(ale_action, 1.0)
+            terminated = ale.game_over(with_truncation=False)
+            truncated = ale.game_truncated()
+            if terminated or truncated:
+                break
+            if t == shot_second:
+                ale.getScreenGrayscale(self._screens[1])
+            elif t == shot_last:
+                ale.getScreenGrayscale(self._screens[0])
+        info = {"lives": ale.lives(), "episode_frame_number": ale.getEpisodeFrameNumber(),
+                "frame_number": ale.getFrameNumber()}
+        self._newest = (self._newest + 1) % self.window
+        self._push_frame()
+        return self._stack(), total_reward, terminated, truncated, info
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        _, info = self.env.reset(seed=seed, options=options)
+        noops = self._atari.np_random.integers(1, self.noop_max + 1) if self.noop_max > 0 else 0
+        for _ in range(noops):  # through the base env, as AtariPreprocessing does (infos, restarts)
+            _, _, terminated, truncated, step_info = self.env.step(0)
+            info.update(step_info)
+            if terminated or truncated:
+                _, info = self.env.reset(seed=seed, options=options)
+        self._atari.ale.getScreenGrayscale(self._screens[0])
+        self._screens[1].fill(0)
+        self._push_frame()
+        self._ring[:] = self._ring[self._newest]  # a fresh stack repeats the first frame
+        self._needs_reset = False
+        return self._stack(), info
+
+    def _push_frame(self) -> None:
+        """Max-pool the two screens (in place, like AtariPreprocessing) and resize into the newest slot."""
+        last, second = self._screens
+        if self.frame_skip > 1:
+            np.maximum(last, second, out=last)
+        self._resize(last, dst=self._ring[self._newest])  # cv2 writes into the ring slot itself
+
+    def _stack(self) -> np.ndarray:
+        return np.stack(self._slots[self._newest], axis=-1)
+
+
 def make_atari(game: str = "Pong", *, stack: int | str = 4, actions: str = "minimal", frameskip: int = 4,
                sticky: float = 0.0, noop_max: int = 30, clip_rewards: bool = False,
                render_mode: str | None = "rgb_array", max_episode_frames: int = 108_000) -> gym.Env:
@@ -186,7 +300,7 @@ def make_atari(game: str = "Pong", *, stack: int | str = 4, actions: str = "mini
     Seeding: ``env.reset(seed=s)`` seeds the emulator and the no-op starts;
     the same seed and actions give the same frames.
     """
-    from gymnasium.wrappers import AtariPreprocessing, ClipReward, FrameStackObservation
+    from gymnasium.wrappers import ClipReward
 
     name = game_name(game)
     if actions not in ACTION_SETS:
@@ -206,20 +320,24 @@ def make_atari(game: str = "Pong", *, stack: int | str = 4, actions: str = "mini
         raise ValueError(f"render_mode={render_mode!r} is not valid: render_mode must be 'rgb_array' or None")
 
     register_ale()
-    # The emulator itself skips nothing: AtariPreprocessing repeats the action and
-    # max-pools.  Its frames come grey from the ALE (render() still gives colour).
-    env = gym.make(f"ALE/{name}-v5", frameskip=1, repeat_action_probability=float(sticky), obs_type="grayscale",
+    # The emulator itself skips nothing: DQNPreprocessing repeats the action,
+    # reads the screen itself (grey, straight from the ALE) on the two frames
+    # it uses, and max-pools.  The base environment's own observation, which
+    # nobody reads, is its cheapest: 128 bytes of RAM (render() is still the
+    # colour screen).
+    env = gym.make(f"ALE/{name}-v5", frameskip=1, repeat_action_probability=float(sticky), obs_type="ram",
                    full_action_space=actions == "full", render_mode=render_mode,
                    max_num_frames_per_episode=int(max_episode_frames), disable_env_checker=True)
-    env = AtariPreprocessing(env, noop_max=int(noop_max), frame_skip=int(frameskip), screen_size=SCREEN)
+    if stack == FIRST_LAST:
+        window, keep = FIRST_LAST_WINDOW, (0, -1)
+    else:
+        window, keep = int(stack), None
+    env = DQNPreprocessing(env, frame_skip=int(frameskip), noop_max=int(noop_max), screen_size=SCREEN,
+                           window=window, keep=keep)
     if actions == "reduced":
         env = ReducedActions(env, REDUCED_ACTIONS[name])
     if clip_rewards:
         env = ClipReward(env, -1.0, 1.0)
-    if stack == FIRST_LAST:
-        env = ChannelsLast(FrameStackObservation(env, FIRST_LAST_WINDOW), keep=(0, -1))
-    else:
-        env = ChannelsLast(FrameStackObservation(env, int(stack)))
     return env
 
 
