@@ -264,7 +264,7 @@ def test_nature_network_shape_and_scaling():
     assert mlp((4,), 2, hidden=8, n_layers=2).count_params() == 4 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2
 
 
-class Stacked(gym.ObservationWrapper):
+class Stacked(gym.Wrapper):
     """Chain observations as 36x36 frames, stacked as (t-2, t) channels: declares its frame_offsets."""
 
     frame_offsets = (2, 0)
@@ -289,9 +289,6 @@ class Stacked(gym.ObservationWrapper):
 
     def stack(self):
         return np.stack([self.frames[0], self.frames[2]], axis=-1)
-
-    def observation(self, obs):
-        return obs
 
 
 def test_stacked_frames_get_the_frame_sharing_buffer():

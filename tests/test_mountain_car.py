@@ -142,7 +142,7 @@ def test_batched_average_equals_experiments_average():
 
 @pytest.mark.slow
 def test_sarsa_learns_to_reach_the_goal_in_under_200_steps():
-    curves = batched.average(runs=3, episodes=200, alpha=0.5 / 8, epsilon=0.0, gamma=1.0, tilings=8, progress=False)
+    curves = batched.average(runs=3, episodes=150, alpha=0.5 / 8, epsilon=0.0, gamma=1.0, tilings=8, progress=False)
     mean = curves.mean()
     assert mean[0] > 400  # the first episode wanders: every unvisited action looks best
     assert mean[-50:].mean() < 200

@@ -103,6 +103,7 @@ class MountainCar(MountainCarEnv):
 
     def close(self):
         self._background = None
+        super().close()
 
 
 def cost_to_go(agent, resolution: int = 40) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
