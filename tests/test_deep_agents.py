@@ -225,6 +225,22 @@ def test_checkpoint_every_n_steps_and_at_the_end(tmp_path):
         CheckpointEvery(tmp_path / "x.npz", every=0)
 
 
+
+def test_checkpoint_due_on_an_episodes_last_step_keeps_that_episode(tmp_path):
+    probe = dqn(seed=4)
+    probe.run(3)
+    every = int(probe.history.total_steps[1])  # the step on which the second episode ends
+    agent = dqn(seed=4)
+    saver = CheckpointEvery(tmp_path / "ck-{step}.npz", every=every)
+    agent.run(3, observers=[saver])
+    first = saver.paths[0]
+    assert first.name == f"ck-{every}.npz"
+    resumed = dqn(seed=4).load(first)
+    assert resumed.total_steps == every
+    assert len(resumed.history) == 2 and int(resumed.history.total_steps[-1]) == every  # the episode is in
+    resumed.run(1)
+    np.testing.assert_array_equal(resumed.history.steps, agent.history.steps)  # and resuming is exact
+
 def test_bad_files_are_clear_errors_and_change_nothing(tmp_path):
     agent = dqn(seed=1)
     agent.run(steps=20)

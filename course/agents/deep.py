@@ -326,6 +326,7 @@ class CheckpointEvery(Observer):
         self.every = int(every)
         self.saved_at: int | None = None  # the agent's step counter at the last save
         self.paths: list[Path] = []
+        self._due = False  # a save that waits for the end of the episode in progress
 
     def _save(self, agent: Agent) -> None:
         if agent.total_steps != self.saved_at:  # an evaluation run adds no steps: nothing new to save
@@ -334,9 +335,20 @@ class CheckpointEvery(Observer):
 
     def on_step(self, agent, step):
         if step.total_steps % self.every == 0:
+            if step.terminated or step.truncated:
+                # The loop appends this episode to the history just after this call: saving now
+                # would store its steps without its row, so wait for ``on_episode_end``.
+                self._due = True
+            else:
+                self._save(agent)
+
+    def on_episode_end(self, agent, episode):
+        if getattr(self, "_due", False):
+            self._due = False
             self._save(agent)
 
     def on_run_end(self, agent, history):
+        self._due = False
         self._save(agent)
 
 
