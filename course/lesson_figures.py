@@ -202,7 +202,7 @@ def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
         obs = pong.reset()[0] if terminated or truncated else next_obs
     train, test = split_frames(frames_from_buffer(played), test_fraction=0.3, seed=0)
     ae = ConvAutoencoder(train.shape[1:], latent=32, seed=0)
-    losses = ae.fit(train, test, epochs=pick(smoke=1, lesson=5, full=20, scale=scale))
+    losses = ae.fit(train, test, epochs=pick(smoke=1, lesson=10, full=20, scale=scale))
     rebuilt = ae.reconstruct(test[:6])
     fig = Figure(figsize=(12, 4.4))
     axes = fig.subplots(2, 6)
@@ -214,6 +214,6 @@ def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
     fig.suptitle(f"test frames (top) and their reconstructions from a 32-number code (bottom); "
                  f"{len(train):,} training frames")
     with open(out / "lesson18-autoencoder.csv", "w", newline="") as f:
-        csv.writer(f).writerows([("epoch", "train_loss", "test_loss"),
-                                 *zip(range(1, len(losses["loss"]) + 1), losses["loss"], losses["val_loss"])])
+        csv.writer(f).writerows([("epoch", "train_pixel_mse", "test_pixel_mse"),
+                                 *zip(range(1, len(losses["loss"]) + 1), losses["pixel_mse"], losses["val_pixel_mse"])])
     return [_save(fig, out / "lesson18-autoencoder.png"), out / "lesson18-autoencoder.csv"]

@@ -53,9 +53,11 @@ class Initialisers:
     def __init__(self, seed):
         self._seq = np.random.SeedSequence(seed)
 
-    def __call__(self):
+    def __call__(self, kind: str = "glorot"):
+        """A seeded initialiser: ``"glorot"`` (Glorot uniform) or ``"he"`` (He uniform, for ReLU layers)."""
         child = self._seq.spawn(1)[0]
-        return keras.initializers.GlorotUniform(seed=int(child.generate_state(1)[0] % 2**31))
+        cls = {"glorot": keras.initializers.GlorotUniform, "he": keras.initializers.HeUniform}[kind]
+        return cls(seed=int(child.generate_state(1)[0] % 2**31))
 
 
 def _input(obs_shape, dtype) -> tuple[keras.KerasTensor, keras.KerasTensor]:
