@@ -32,7 +32,6 @@ and the next run starts a fresh one, so the agent is always consistent.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable

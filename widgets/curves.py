@@ -29,7 +29,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from course.agent import History, Observer
 from course.plots import YLABELS, smooth
@@ -166,6 +166,7 @@ class LiveCurves(Observer):
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
             if metric == "steps" and self.log_steps:
                 ax.set_yscale("log")
+                ax.yaxis.set_minor_formatter(NullFormatter())  # decades only: 2x10^2... would crowd the label
             else:
                 ax.yaxis.set_major_locator(MaxNLocator(5))
         self._background = None

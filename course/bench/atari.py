@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import time
 import tracemalloc
 
 import gymnasium as gym
@@ -31,22 +30,12 @@ import numpy as np
 
 from ..envs import make
 from ..envs.atari import ChannelsLast
+from .clock import Clock
 
 SECTIONS = ("env", "dqn", "buffer")
 
 
-class _Timer:
-    """Wall-clock and CPU seconds of a block."""
-
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
-
-
-def _rate(n: int, t: _Timer) -> str:
+def _rate(n: int, t: Clock) -> str:
     return f"{n / t.wall:8.0f} steps/s wall, {n / t.cpu:8.0f} per CPU-second"
 
 
@@ -55,7 +44,7 @@ def bench_env(steps: int, seed: int) -> None:
         env = make("pong", render_mode=None, **kwargs)
         env.action_space.seed(seed)
         env.reset(seed=seed)
-        with _Timer() as t:
+        with Clock() as t:
             for _ in range(steps):
                 _, _, terminated, truncated, _ = env.step(env.action_space.sample())
                 if terminated or truncated:
@@ -70,11 +59,11 @@ def bench_dqn(steps: int, seed: int) -> None:
     params = {**PRESETS["lesson"]["agent"], "buffer_size": 5_000, "learning_starts": 1_000,
               "epsilon": 0.1, "epsilon_decay_steps": 0}
     agent = DQN(make("pong", render_mode=None), seed=seed, **params)
-    with _Timer() as warm:
+    with Clock() as warm:
         agent.run(steps=params["learning_starts"] + 100)  # fill the buffer, compile the update
     print(f"  warm-up: {agent.total_steps} steps in {warm.wall:.1f} s (buffer filling, graph compilation)", flush=True)
     updates = agent.updates
-    with _Timer() as t:
+    with Clock() as t:
         agent.run(steps=steps)
     print(f"  DQN loop (train every {params['train_every']}, batch {params['batch_size']}, epsilon 0.1):"
           f" {_rate(steps, t)}  ({steps} steps, {agent.updates - updates} updates)", flush=True)
@@ -108,7 +97,7 @@ def bench_buffer(capacity: int, seed: int) -> None:
     env = ChannelsLast(FrameStackObservation(_Frames(seed), 4))
     shape = env.observation_space.shape
     tracemalloc.start()
-    with _Timer() as t:
+    with Clock() as t:
         buf = FrameReplayBuffer(capacity, shape, env.frame_offsets, seed=seed)
         obs, _ = env.reset(seed=seed)
         for i in range(capacity):

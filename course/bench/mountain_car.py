@@ -14,25 +14,14 @@ shared machine the two differ.
 from __future__ import annotations
 
 import argparse
-import time
 
 from .. import batched
 from ..agents import Sarsa
 from ..envs import make
 from ..tiles import TileCoder
+from .clock import Clock
 
 BOOK = {"epsilon": 0.0, "gamma": 1.0}
-
-
-class _Clock:
-    """Wall and CPU seconds of a block."""
-
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
 
 
 def main(argv: list[str]) -> int:
@@ -44,19 +33,19 @@ def main(argv: list[str]) -> int:
 
     env = make("mountain-car")
     agent = Sarsa(env, features=TileCoder(env, tiles=8, tilings=8), alpha=0.5 / 8, seed=0, **BOOK)
-    with _Clock() as c:
+    with Clock() as c:
         agent.run(args.episodes)
     print(f"plain loop, 1 run x {args.episodes} episodes: {agent.total_steps} steps in {c.wall:.1f} s "
           f"(CPU {c.cpu:.1f} s): {agent.total_steps / c.wall:,.0f} steps/s")
 
-    with _Clock() as c:
+    with Clock() as c:
         curves = batched.average(runs=args.runs, episodes=args.episodes, alpha=0.5 / 8, tilings=8, **BOOK)
     steps = int(curves.steps.sum())
     print(f"batched, {args.runs} runs x {args.episodes} episodes: {steps} steps in {c.wall:.1f} s "
           f"(CPU {c.cpu:.1f} s): {steps / c.wall:,.0f} steps/s")
 
     if not args.no_figure:
-        with _Clock() as c:
+        with Clock() as c:
             sweep = batched.sweep("alpha", (0.1 / 8, 0.2 / 8, 0.5 / 8), runs=100, episodes=500, tilings=8, **BOOK)
         steps = int(sum(cv.steps.sum() for cv in sweep.values()))
         print(f"Figure 10.2 at full scale (3 step sizes x 100 runs x 500 episodes, {steps} steps): "
