@@ -113,8 +113,13 @@ def maze_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
     from .agents import deep
 
     recipe = deep.preset("maze")
-    episodes = pick(smoke=2, lesson=30, full=recipe["run"]["episodes"], scale=scale)
+    full = recipe["run"]["episodes"]
     trained = {}
+
+    def episodes(label: str) -> int:
+        """As in the lesson: at lesson scale only real replay runs all its episodes, the rest start."""
+        brief = 20 if label.startswith("Double") else 10
+        return pick(smoke=2, lesson=full if label == "buffer 1,000, batch 32" else brief, full=full, scale=scale)
 
     def make_agent(seed, algo, **changes):
         agent = getattr(deep, algo)(make(recipe["env"], **recipe["env_kwargs"]), seed=seed,
@@ -124,7 +129,7 @@ def maze_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
 
     curves = {}
     for label, algo, changes in MAZE_SETTINGS:
-        curves[label] = average(make_agent, runs or 1, episodes, seed=recipe["seed"], label=label,
+        curves[label] = average(make_agent, runs or 1, episodes(label), seed=recipe["seed"], label=label,
                                 params={"algo": algo, **changes})
     fig = Figure(figsize=(8, 4.5))
     plot_curves(curves, "steps", ax=fig.subplots(), log=True, window=5,
