@@ -51,6 +51,11 @@ class Case:
     title: str = ""  # the panel's title, when the notebook has more than one panel
     timeout: float = 240.0  # seconds for the whole case (a minute or two on an idle 2-core machine)
     only_panel: bool = False  # run only the first code cell and the cell that builds the panel
+    name: str = ""  # the test's id and the screenshot's name (default: the notebook's name)
+
+    @property
+    def id(self) -> str:
+        return self.name or Path(self.notebook).stem
 
 
 def runnable_copy(notebook: Path, dest: Path, case: Case) -> Path:
@@ -75,6 +80,8 @@ CASES = [
     Case("lessons/15_nonlinear_control.ipynb", before_run="target_update", during_run="alpha", panel="playground",
          only_panel=True, timeout=300.0),
     Case("lessons/18_games.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel", only_panel=True),
+    Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",
+         only_panel=True, timeout=300.0, name="18_games-pong"),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -187,7 +194,7 @@ def _wait(condition, timeout: float, what: str) -> None:
 
 
 @pytest.mark.timeout(420)
-@pytest.mark.parametrize("case", CASES, ids=[Path(c.notebook).stem for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_a_live_panel_in_jupyterlab(case: Case, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
@@ -205,7 +212,7 @@ def test_a_live_panel_in_jupyterlab(case: Case, tmp_path):
                 _drive(page, lab, case, notebook.name, started)
             except BaseException:
                 ARTIFACTS.mkdir(exist_ok=True)  # what the page showed when it failed
-                page.screenshot(path=str(ARTIFACTS / f"browser-{Path(case.notebook).stem}-failed.png"), full_page=True)
+                page.screenshot(path=str(ARTIFACTS / f"browser-{case.id}-failed.png"), full_page=True)
                 raise
             finally:
                 browser.close()
@@ -240,7 +247,7 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
     assert "running" in panel.inner_text(), "the run ended before the second slider moved: give it more episodes"
     time.sleep(1.0)  # a few more frames and curves
     ARTIFACTS.mkdir(exist_ok=True)
-    panel.screenshot(path=str(ARTIFACTS / f"browser-{Path(case.notebook).stem}.png"))
+    panel.screenshot(path=str(ARTIFACTS / f"browser-{case.id}.png"))
     panel.locator("button.widget-button", has_text=re.compile(r"^\s*Pause\s*$")).click()
     _wait(lambda: "paused" in panel.inner_text() or "done" in panel.inner_text(), 30, "the run to pause")
 
