@@ -71,7 +71,7 @@ def runnable_copy(notebook: Path, dest: Path, case: Case) -> Path:
     return path
 
 
-# One line per lesson.  Lesson 00 runs whole (it reaches its panel in seconds).  Lessons 15 and 18 run minutes
+# One line per panel (lesson 18 has two).  Lesson 00 runs whole (it reaches its panel in seconds).  Lessons 15 and 18 run minutes
 # of experiments before their last panels, more than this test's budget on a 2-core machine, and nbval runs them
 # whole anyway: here they run their first cell and the panel's cell, which needs nothing else (the lessons say so).
 CASES = [
