@@ -84,6 +84,13 @@ def speed(steps: int, naive_steps: int) -> None:
     agent.run(steps=steps)
     ours = steps / (time.perf_counter() - start)
     print(f"  ours : {ours:8.1f} steps/s  ({steps} steps, {agent.updates} updates so far)", flush=True)
+    batch_arrays = agent.buffer.sample(agent.batch_size, agent.batch_mode)
+    start = time.perf_counter()
+    for _ in range(50):
+        agent.train_step(*batch_arrays)
+    update_ms = (time.perf_counter() - start) / 50 * 1e3
+    print(f"         of its {1e3 / ours:.1f} ms per step, {update_ms:.1f} ms are the update itself (forward passes, "
+          f"gradient, Adam on batch {agent.batch_size}): the floor at one update per step")
     naive = naive_steps_per_second(agent.env, params, naive_steps)
     print(f"  naive: {naive:8.1f} steps/s  ({naive_steps} steps of predict() per action, fit() per update)")
     print(f"  ratio: {ours / naive:8.1f}x")
