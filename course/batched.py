@@ -28,10 +28,17 @@ Three entry points:
   run them, return :class:`~course.experiments.Curves`;
 * :func:`sweep` -- :func:`average` for each value of one parameter, with
   every setting that can share a batch (step size, epsilon, gamma, lambda,
-  step cap) run in one batch.
+  step cap) run in one batch;
+* :func:`compare` -- the same for settings that change several parameters
+  at once.  The batches of a sweep or a comparison run side by side in
+  worker processes, one per CPU core.
 """
 
 from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import gymnasium as gym
 import numpy as np
@@ -45,7 +52,7 @@ from .experiments import Curves
 from .progress import progress_enabled, tqdm
 from .tiles import GridFeatures, TileCoder
 
-__all__ = ["ALGOS", "run", "average", "sweep"]
+__all__ = ["ALGOS", "run", "average", "sweep", "compare"]
 
 ALGOS = {"sarsa": Sarsa, "n-step-sarsa": NStepSarsa, "sarsa-lambda": SarsaLambda}
 # the wrappers gymnasium.make adds, which change nothing a batch needs to know (TimeLimit is read for its cap)
@@ -399,21 +406,78 @@ def average(algo: str = "sarsa", *, runs: int, episodes: int, seed: int = 0, fea
     return _curves(agents, episodes, label or _label(params), params)
 
 
+def _run_batch(agents: list, episodes: int) -> list:
+    """One batch of a sweep, in a worker process: the agents come back as :func:`run` leaves them."""
+    run(agents, episodes, progress=False)
+    return agents
+
+
+def _default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def sweep(param: str, values, *, algo: str = "sarsa", runs: int, episodes: int, seed: int = 0, features=TileCoder,
-          progress: bool = True, **fixed) -> dict:
+          progress: bool = True, workers: int | None = None, **fixed) -> dict:
     """:func:`average` for each value of ``param``; returns {value: Curves}.
 
     Every setting gets the same seeds (common random numbers).  Settings
     that differ only in step size, epsilon, gamma, lambda or the step cap
     run together in one batch; others (tiles, tilings, n, ...) one batch
-    each.
+    each, side by side in ``workers`` processes (see :func:`compare`).
     """
     values = list(values)
-    settings = {v: _agents(algo, runs, seed, features, {**fixed, param: v}) for v in values}
+    curves = compare([{param: v} for v in values], algo=algo, runs=runs, episodes=episodes, seed=seed,
+                     features=features, progress=progress, workers=workers, desc=f"sweep {param}", **fixed)
+    return dict(zip(values, curves))
+
+
+def compare(settings, *, algo: str = "sarsa", runs: int, episodes: int, seed: int = 0, features=TileCoder,
+            labels=None, progress: bool = True, workers: int | None = None, desc: str = "settings", **fixed) -> list:
+    """:func:`average` for each of several settings (dicts of parameters over ``fixed``); a list of Curves.
+
+    For comparisons that change more than one parameter at a time, e.g. the
+    number of tilings k with the step size 0.5/k::
+
+        compare([{"tilings": k, "alpha": 0.5 / k} for k in (1, 2, 4, 8, 16)], runs=20, episodes=500,
+                epsilon=0.0, gamma=1.0)
+
+    Every setting gets the same seeds.  Settings whose agents can share a
+    batch do; the batches run side by side in ``workers`` processes
+    (default: one per CPU core; 1 runs them one after the other, here).  The
+    results are the same either way: a batch is the same computation
+    wherever it runs.  Workers are started fresh (``spawn``), never forked,
+    so a notebook that has loaded TensorFlow can use them safely.
+    """
+    settings = [dict(s) for s in settings]
+    if labels is not None and len(labels) != len(settings):
+        raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
+    if workers is None:
+        workers = _default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ValueError(f"workers={workers!r} is not valid: workers must be a positive integer (processes)")
+    built = [_agents(algo, runs, seed, features, {**fixed, **s}) for s in settings]
     batches: dict[tuple, list] = {}
-    for agents in settings.values():
+    for agents in built:
         batches.setdefault(_structure(agents[0]), []).extend(agents)
-    for agents in tqdm(list(batches.values()), desc=f"sweep {param}", unit="batch",
-                       disable=not (progress and progress_enabled() and len(batches) > 1)):
-        run(agents, episodes, progress=progress)
-    return {v: _curves(agents, episodes, _label({param: v}), {**fixed, param: v}) for v, agents in settings.items()}
+    groups = list(batches.values())
+    bar = tqdm(total=len(groups), desc=desc, unit="batch",
+               disable=not (progress and progress_enabled() and len(groups) > 1))
+    try:
+        if workers == 1 or len(groups) == 1:
+            for agents in groups:
+                run(agents, episodes, progress=progress)
+                bar.update(1)
+        else:
+            done: dict[int, object] = {}  # id of an agent built here -> the same agent, run in a worker
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=context) as pool:
+                futures = {pool.submit(_run_batch, agents, episodes): agents for agents in groups}
+                for future in as_completed(futures):
+                    for mine, theirs in zip(futures[future], future.result()):
+                        done[id(mine)] = theirs
+                    bar.update(1)
+            built = [[done[id(a)] for a in agents] for agents in built]
+    finally:
+        bar.close()
+    labels = labels or [_label(s) for s in settings]
+    return [_curves(agents, episodes, label, {**fixed, **s}) for agents, label, s in zip(built, labels, settings)]

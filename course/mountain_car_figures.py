@@ -156,9 +156,10 @@ def tilings(out: Path, scale: str, runs: int | None) -> list[Path]:
     valley for tens of thousands of steps per episode, and without a cap this
     one setting would take longer than all the others together.
     """
-    curves = [batched.average(tilings=k, alpha=0.5 / k, runs=_runs(scale, runs), episodes=_episodes(scale),
-                              max_episode_steps=200, label=f"{k} tiling{'s' if k > 1 else ''}, α = 0.5/{k}", **BOOK)
-              for k in (1, 2, 4, 8, 16)]
+    ks = (1, 2, 4, 8, 16)
+    curves = batched.compare([{"tilings": k, "alpha": 0.5 / k} for k in ks], runs=_runs(scale, runs),
+                             episodes=_episodes(scale), max_episode_steps=200, desc="tilings",
+                             labels=[f"{k} tiling{'s' if k > 1 else ''}, α = 0.5/{k}" for k in ks], **BOOK)
     return [_steps_and_returns(curves, "Sarsa with tile coding: number of tilings (episodes cut at 200 steps)",
                                out / "lesson18-tilings.png")]
 
@@ -168,7 +169,7 @@ def hashing(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Lesson 18: hashing the 648 tiles into a table of 1,024 weights, against no hashing."""
     n = _runs(scale, runs, lesson=10)
     hashed = TileCoder(make("mountain-car"), tiles=8, tilings=8, hash_size=1024)
-    common = dict(alpha=0.5 / 8, runs=n, episodes=_episodes(scale), **BOOK)
-    curves = [batched.average(tilings=8, label="unhashed (648 weights)", **common),
-              batched.average(features=hashed, label=f"hashed into 1,024 ({hashed.collisions} tiles collide)", **common)]
+    curves = batched.compare([{"hash_size": 0}, {"hash_size": 1024}], tilings=8, alpha=0.5 / 8, runs=n,
+                             episodes=_episodes(scale), desc="hashing", **BOOK,
+                             labels=["unhashed (648 weights)", f"hashed into 1,024 ({hashed.collisions} tiles collide)"])
     return [_steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out / "lesson18-hashing.png")]

@@ -178,3 +178,14 @@ def test_batched_refuses_what_it_cannot_reproduce():
         batched.run([a], 1)
     with pytest.raises(ValueError, match="algo"):
         batched.average("q-learning", runs=1, episodes=1)
+
+
+def test_sweep_in_worker_processes_gives_the_same_runs():
+    kw = dict(features=PerDimensionTiles, runs=2, episodes=3, alpha=0.3 / 8, epsilon=0.0, max_episode_steps=400,
+              progress=False)
+    here = batched.sweep("tiles", [4, 8], workers=1, **kw)
+    there = batched.sweep("tiles", [4, 8], workers=2, **kw)
+    for n in (4, 8):
+        np.testing.assert_array_equal(here[n].steps, there[n].steps)
+    with pytest.raises(ValueError, match="workers"):
+        batched.sweep("tiles", [4, 8], workers=0, **kw)
