@@ -343,7 +343,7 @@ class CheckpointEvery(Observer):
                 self._save(agent)
 
     def on_episode_end(self, agent, episode):
-        if getattr(self, "_due", False):
+        if self._due:
             self._due = False
             self._save(agent)
 
