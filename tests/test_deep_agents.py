@@ -352,3 +352,19 @@ def test_neural_prediction_learns_random_walk_values():
     err = np.sqrt(np.mean((agent.forward(obs)[:, 0] - v_true) ** 2))
     assert err < 0.25 * err0
     assert agent.v(obs[0]) == pytest.approx(agent.forward(obs[:1])[0, 0])
+
+
+# ---------------------------------------------------------------------------
+# The benchmark's naive loop
+# ---------------------------------------------------------------------------
+def test_naive_benchmark_loop_updates_on_every_timed_step():
+    """`course bench dqn` compares like with like: every step the naive loop times does an update, as ours."""
+    from course.bench.dqn import NaiveLoop
+    from course.envs import make
+
+    params = {**preset("maze")["agent"], "batch_size": 4, "target_update": 3}
+    loop = NaiveLoop(make("maze", obs="image"), params)
+    assert loop.fits == 1 and len(loop.memory) == 4  # construction: one full batch, one (untimed) update
+    assert loop.run(4) > 0
+    assert loop.fits == 5 and loop.t == 8
+    assert not weights_equal(loop.target, loop.model)  # refreshed at step 6, updated at steps 7 and 8
