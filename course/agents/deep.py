@@ -181,10 +181,15 @@ class DeepAgent(Agent):
         self.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
         return loss
 
+    def update_due(self) -> bool:
+        """Does the transition of the step in progress (not yet remembered) bring an update?"""
+        return self.buffer.added + 1 >= self.starts and (self.total_steps + 1) % self.train_every == 0
+
     def learn(self, s, a, r, s2, a2, terminated):
         """Remember the transition; every ``train_every`` steps once learning has started, one update."""
+        due = self.update_due()
         self.buffer.add(s, a, r, s2, terminated)
-        if self.buffer.added < self.starts or (self.total_steps + 1) % self.train_every:
+        if not due:
             return None
         self.updates += 1
         return float(self.train_step(*self.buffer.sample(self.batch_size, self.batch_mode)))
@@ -264,12 +269,48 @@ class DQN(DeepAgent, ControlAgent):
     def q(self, obs) -> np.ndarray:
         return self._forward_one(obs).numpy()
 
+    def _exploring_action(self) -> int | None:
+        """With probability epsilon a random action, else None: epsilon-greedy's coin, before any network runs."""
+        if self.epsilon > 0.0 and self.rng.random() < self.epsilon:
+            return int(self.rng.integers(self.n_actions))
+        return None
+
     def act(self, obs, explore=True):
         if explore and self.policy == "epsilon_greedy":  # as policies.epsilon_greedy, but the network
-            if self.epsilon > 0.0 and self.rng.random() < self.epsilon:  # only runs when it is needed
-                return int(self.rng.integers(self.n_actions))
-            return policies.greedy(self.q(obs), self.rng)
+            a = self._exploring_action()                  # only runs when it is needed
+            return policies.greedy(self.q(obs), self.rng) if a is None else a
         return super().act(obs, explore)
+
+    @cached_property
+    def _train_step_and_q(self):
+        """The update and the greedy action's values in one compiled call: ``(obs, ..., terminated, s2) -> (loss, q(s2))``.
+
+        ``q(s2)`` is computed with the weights *before* the update, exactly
+        what :meth:`act` would have used (TensorFlow runs the operations on a
+        variable in program order), so the run is the same, one call shorter.
+        """
+        batch = self._spec(batch=True)
+
+        def step(obs, actions, rewards, next_obs, terminated, upcoming):
+            q = self.network(upcoming[None], training=False)[0]
+            return self._train_step(obs, actions, rewards, next_obs, terminated), q
+
+        return tf.function(step).get_concrete_function(
+            batch, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.float32), batch,
+            tf.TensorSpec((None,), tf.bool), self._spec(batch=False))
+
+    def act_and_learn(self, s, a, r, s2, terminated, explore=True):
+        """As act-then-learn; when the next action is greedy and an update is due, both in one compiled call."""
+        if terminated or not explore or self.policy != "epsilon_greedy" or not self.update_due():
+            return super().act_and_learn(s, a, r, s2, terminated, explore)
+        a2 = self._exploring_action()
+        if a2 is not None:  # exploring: no network needed for the action
+            return a2, self.learn(s, a, r, s2, a2, terminated)
+        self.buffer.add(s, a, r, s2, terminated)
+        self.updates += 1
+        loss, q = self._train_step_and_q(*self.buffer.sample(self.batch_size, self.batch_mode), s2)
+        self._refresh_when_due()
+        return policies.greedy(q.numpy(), self.rng), float(loss)
 
     def prediction(self, obs, actions):
         return tf.gather(self.network(obs, training=True), tf.cast(actions, tf.int32), batch_dims=1)
@@ -279,9 +320,12 @@ class DQN(DeepAgent, ControlAgent):
 
     def learn(self, s, a, r, s2, a2, terminated):
         loss = super().learn(s, a, r, s2, a2, terminated)
+        self._refresh_when_due()
+        return loss
+
+    def _refresh_when_due(self) -> None:
         if (self.total_steps + 1) % self.target_update == 0:
             self.refresh_target()
-        return loss
 
     def refresh_target(self) -> None:
         """Copy the online network's weights into the target network."""

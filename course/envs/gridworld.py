@@ -167,8 +167,12 @@ _AGENT = np.array((240, 130, 20), dtype=np.uint8)
 _INK = np.array((20, 20, 20), dtype=np.uint8)
 _HALO = np.array((255, 255, 255), dtype=np.uint8)
 
-# Grey levels of the image observation, by cell kind; the agent is white.
-_GREY = np.array([170, 0, 70, 120, 120], dtype=np.uint8)
+# Grey levels of the image observation, by cell kind: a black floor, grey walls, a lighter goal, and
+# the agent white.  The agent is the only thing that moves, so it gets the strongest contrast with the
+# floor it stands on: on the 6x9 maze a DQN then tells the cells apart within a few thousand steps
+# (seeds 10 and 11: the greedy path is the shortest one by episode 60), where a grey floor of 170
+# under a white agent (a third of the contrast) left it walking in circles after 150 episodes.
+_GREY = np.array([0, 100, 50, 150, 150], dtype=np.uint8)  # FREE, WALL, CLIFF_CELL, GOAL, END
 _GREY_AGENT = 255
 
 # A colour map for values (viridis, sampled at 9 points and interpolated):
@@ -375,8 +379,8 @@ class GridWorld(_CellWorld):
         ``Discrete(n_states)``), ``"onehot"`` (a float32 vector of length
         ``n_states``), ``"image"`` (a grey uint8 image of shape (H, W, 1),
         square pixels per cell, about 84 pixels along its longer side and at
-        least 36 along the shorter; walls black, the agent white: 54x81x1
-        for the 6x9 maze).
+        least 36 along the shorter; a black floor, grey walls and goal, the
+        agent white: 54x81x1 for the 6x9 maze).
     render_mode : ``"rgb_array"`` (``render()`` returns the picture) or None.
 
     Besides the helpers of every cell world (``n_rows``, ``n_cols``,
