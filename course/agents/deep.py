@@ -26,7 +26,10 @@ update runs the forward passes, the loss, the gradient and Adam together
 one observation.  Keras ``predict()``/``fit()`` are made for large data sets
 and pay milliseconds of set-up per call; calling them once per environment
 step is what made the original lesson take hours.  An epsilon-greedy agent
-also skips the network entirely on the steps it explores.
+also skips the network entirely on the steps it explores, and on a greedy
+step with an update due, :class:`DQN` values the next state inside the
+update's call (:meth:`DQN.act_and_learn`).  ``course bench dqn`` measures
+all this against a loop that uses ``predict()`` and ``fit()``.
 
 Seeding.  The network's initial weights come from a seed drawn from the
 agent's own generator (:func:`course.networks.build_network` seeds every
