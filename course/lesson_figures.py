@@ -138,7 +138,7 @@ def maze_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
     q = grid_outputs(agent)
     picture = Figure(figsize=(6, 4))
     ax = picture.subplots()
-    ax.imshow(agent.env.unwrapped.draw(values=np.nanmax(q, axis=0), policy=q, agent=False))
+    ax.imshow(agent.env.unwrapped.draw(values=np.fmax.reduce(q, axis=0), policy=q, agent=False))
     ax.set_title(f"greedy policy after {agent.episode} episodes (buffer 1,000, batch 32)")
     ax.axis("off")
     return [_save(fig, out / "lesson15-maze-dqn.png"), _curves_csv(curves, "steps", out / "lesson15-maze-dqn.csv"),
