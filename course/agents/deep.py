@@ -116,10 +116,13 @@ class DeepAgent(Agent):
     @cached_property
     def train_step(self):
         """The compiled update: ``train_step(obs, actions, rewards, next_obs, terminated) -> loss``."""
+        return tf.function(self._train_step).get_concrete_function(*self._batch_specs())
+
+    def _batch_specs(self) -> tuple[tf.TensorSpec, ...]:
+        """Input types of a batch ``(obs, actions, rewards, next_obs, terminated)`` for the compiled update."""
         batch = self._spec(batch=True)
-        return tf.function(self._train_step).get_concrete_function(
-            batch, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.float32), batch,
-            tf.TensorSpec((None,), tf.bool))
+        return (batch, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.float32), batch,
+                tf.TensorSpec((None,), tf.bool))
 
     @cached_property
     def _forward(self):
@@ -188,14 +191,19 @@ class DeepAgent(Agent):
         """Does the transition of the step in progress (not yet remembered) bring an update?"""
         return self.buffer.added + 1 >= self.starts and (self.total_steps + 1) % self.train_every == 0
 
-    def learn(self, s, a, r, s2, a2, terminated):
-        """Remember the transition; every ``train_every`` steps once learning has started, one update."""
+    def _remember(self, s, a, r, s2, terminated):
+        """Store the transition; when an update is due, count it and return its batch (else None)."""
         due = self.update_due()
         self.buffer.add(s, a, r, s2, terminated)
         if not due:
             return None
         self.updates += 1
-        return float(self.train_step(*self.buffer.sample(self.batch_size, self.batch_mode)))
+        return self.buffer.sample(self.batch_size, self.batch_mode)
+
+    def learn(self, s, a, r, s2, a2, terminated):
+        """Remember the transition; every ``train_every`` steps once learning has started, one update."""
+        batch = self._remember(s, a, r, s2, terminated)
+        return None if batch is None else float(self.train_step(*batch))
 
     # -- using the network -----------------------------------------------------------
     def forward(self, observations) -> np.ndarray:
@@ -292,15 +300,11 @@ class DQN(DeepAgent, ControlAgent):
         what :meth:`act` would have used (TensorFlow runs the operations on a
         variable in program order), so the run is the same, one call shorter.
         """
-        batch = self._spec(batch=True)
-
         def step(obs, actions, rewards, next_obs, terminated, upcoming):
             q = self.network(upcoming[None], training=False)[0]
             return self._train_step(obs, actions, rewards, next_obs, terminated), q
 
-        return tf.function(step).get_concrete_function(
-            batch, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.float32), batch,
-            tf.TensorSpec((None,), tf.bool), self._spec(batch=False))
+        return tf.function(step).get_concrete_function(*self._batch_specs(), self._spec(batch=False))
 
     def act_and_learn(self, s, a, r, s2, terminated, explore=True):
         """As act-then-learn; when the next action is greedy and an update is due, both in one compiled call."""
@@ -309,9 +313,7 @@ class DQN(DeepAgent, ControlAgent):
         a2 = self._exploring_action()
         if a2 is not None:  # exploring: no network needed for the action
             return a2, self.learn(s, a, r, s2, a2, terminated)
-        self.buffer.add(s, a, r, s2, terminated)
-        self.updates += 1
-        loss, q = self._train_step_and_q(*self.buffer.sample(self.batch_size, self.batch_mode), s2)
+        loss, q = self._train_step_and_q(*self._remember(s, a, r, s2, terminated), s2)
         self._refresh_when_due()
         return policies.greedy(q.numpy(), self.rng), float(loss)
 

@@ -107,7 +107,7 @@ def _timed(run, steps: int) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def speed(steps: int, naive_steps: int, rounds: int = 3) -> dict[str, float]:
+def speed(steps: int, naive_steps: int, rounds: int = 3) -> None:
     """Steps per second of our DQN and of the naive loop, timed in alternating rounds, and their ratio.
 
     The machine's speed drifts (other jobs, clock changes), so the loops take
@@ -123,10 +123,11 @@ def speed(steps: int, naive_steps: int, rounds: int = 3) -> dict[str, float]:
           f"{rounds} alternating rounds, medians", flush=True)
     agent.run(steps=100)  # fill the first batch, compile the graphs
     naive = NaiveLoop(make(recipe["env"], **recipe["env_kwargs"]), agent.get_params())
+    ours_steps, naive_steps = max(1, steps // rounds), max(1, naive_steps // rounds)
     ours_rates, naive_rates = [], []
     for _ in range(rounds):
-        ours_rates.append(_timed(lambda n: agent.run(steps=n), max(1, steps // rounds)))
-        naive_rates.append(_timed(naive.run, max(1, naive_steps // rounds)))
+        ours_rates.append(_timed(lambda n: agent.run(steps=n), ours_steps))
+        naive_rates.append(_timed(naive.run, naive_steps))
     ours, slow = float(np.median(ours_rates)), float(np.median(naive_rates))
     print(f"  ours : {ours:8.1f} steps/s  ({agent.updates} updates so far, one per step)")
     batch_arrays = agent.buffer.sample(agent.batch_size, agent.batch_mode)
@@ -140,7 +141,6 @@ def speed(steps: int, naive_steps: int, rounds: int = 3) -> dict[str, float]:
           f"{naive.fits} updates so far, one per step)")
     ratios = np.array(ours_rates) / np.array(naive_rates)
     print(f"  ratio: {ours / slow:8.1f}x  (rounds: {ratios.min():.1f}x to {ratios.max():.1f}x)", flush=True)
-    return {"ours": ours, "naive": slow, "ratio": ours / slow, "update_ms": update_ms}
 
 
 def lesson() -> None:
@@ -184,7 +184,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="course bench dqn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="speed,lesson", help=f"comma-separated parts: {', '.join(PARTS)}")
     parser.add_argument("--steps", type=int, default=1000, help="steps timed for our DQN")
-    parser.add_argument("--naive-steps", type=int, default=45, help="steps timed for each naive loop")
+    parser.add_argument("--naive-steps", type=int, default=45, help="steps timed for the naive loop")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds the timed steps are split into")
     args = parser.parse_args(argv)
     parts = [s.strip() for s in args.only.split(",") if s.strip()]
