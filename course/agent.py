@@ -40,130 +40,11 @@ import gymnasium as gym
 import numpy as np
 
 from . import checkpoint, policies
+from .events import EpisodeEnd, History, Observer, Step, observes
 from .params import Configurable, Param
 
+# The events and History are defined in course.events; they are re-exported here, where users import them.
 __all__ = ["Agent", "ControlAgent", "History", "Observer", "Step", "EpisodeEnd"]
-
-
-# ---------------------------------------------------------------------------
-# Events and observers
-# ---------------------------------------------------------------------------
-@dataclass
-class Step:
-    """What happened in one step (sent to observers' ``on_step``)."""
-
-    obs: Any
-    action: Any
-    reward: float
-    next_obs: Any
-    terminated: bool
-    truncated: bool
-    episode: int  # index of the episode this step belongs to (0-based)
-    t: int  # step within the episode (1-based after the step)
-    total_steps: int
-
-
-@dataclass
-class EpisodeEnd:
-    """One finished episode (sent to observers' ``on_episode_end``)."""
-
-    episode: int  # 0-based index
-    steps: int
-    ret: float
-    error: float  # RMS error against true values, nan if unknown
-    loss: float  # mean per-step learning signal (|TD error| or loss), nan if none
-    terminated: bool
-    total_steps: int
-
-
-class Observer:
-    """Subscribe to the loop's events by overriding any of these methods.
-
-    ``on_step`` is only called for observers that override it, so a run with
-    no step observer pays nothing for events in its hot loop.
-    """
-
-    def on_run_start(self, agent: "Agent") -> None: ...
-
-    def on_step(self, agent: "Agent", step: Step) -> None: ...
-
-    def on_episode_end(self, agent: "Agent", ep: EpisodeEnd) -> None: ...
-
-    def on_run_end(self, agent: "Agent", history: "History") -> None: ...
-
-
-def _overrides(obs: Observer, name: str) -> bool:
-    return getattr(type(obs), name, None) is not getattr(Observer, name)
-
-
-class History:
-    """Per-episode metrics of an agent: steps, return, error, loss."""
-
-    FIELDS = ("steps", "returns", "errors", "losses", "total_steps", "terminated")
-
-    def __init__(self):
-        for f in self.FIELDS:
-            setattr(self, "_" + f, [])
-
-    def append(self, ep: EpisodeEnd) -> None:
-        self._steps.append(ep.steps)
-        self._returns.append(ep.ret)
-        self._errors.append(ep.error)
-        self._losses.append(ep.loss)
-        self._total_steps.append(ep.total_steps)
-        self._terminated.append(ep.terminated)
-
-    def __len__(self) -> int:
-        return len(self._steps)
-
-    @property
-    def steps(self) -> np.ndarray:
-        """Steps of each episode."""
-        return np.asarray(self._steps, dtype=np.int64)
-
-    @property
-    def returns(self) -> np.ndarray:
-        """Undiscounted return of each episode."""
-        return np.asarray(self._returns, dtype=float)
-
-    @property
-    def errors(self) -> np.ndarray:
-        """RMS error against true values at the end of each episode (nan if unknown)."""
-        return np.asarray(self._errors, dtype=float)
-
-    @property
-    def losses(self) -> np.ndarray:
-        """Mean per-step learning signal of each episode (nan if none)."""
-        return np.asarray(self._losses, dtype=float)
-
-    @property
-    def total_steps(self) -> np.ndarray:
-        """The agent's step counter at the end of each episode."""
-        return np.asarray(self._total_steps, dtype=np.int64)
-
-    @property
-    def terminated(self) -> np.ndarray:
-        return np.asarray(self._terminated, dtype=bool)
-
-    def mean_return(self, last: int) -> float:
-        r = self._returns[-last:]
-        return float(np.mean(r)) if r else float("nan")
-
-    def to_dict(self) -> dict[str, np.ndarray]:
-        return {f: getattr(self, f) for f in self.FIELDS}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, np.ndarray]) -> "History":
-        h = cls()
-        for f in cls.FIELDS:
-            getattr(h, "_" + f).extend(np.asarray(d[f]).tolist())
-        return h
-
-    def __repr__(self) -> str:
-        if not len(self):
-            return "History(0 episodes)"
-        return (f"History({len(self)} episodes, last steps {self._steps[-1]}, "
-                f"last return {self._returns[-1]:g})")
 
 
 # ---------------------------------------------------------------------------
@@ -335,11 +216,11 @@ class Agent(Configurable):
 
         observers = list(self.observers) + list(observers)
         if progress:
-            from .progress import ProgressBar
+            from .events import ProgressBar
 
             observers.append(ProgressBar(episodes=episodes, steps=steps, total_steps=total_steps,
                                          start_total=self.total_steps))
-        step_observers = [o for o in observers if _overrides(o, "on_step")]
+        step_observers = [o for o in observers if observes(o, "on_step")]
 
         history = self.history if learn else History()
         if not learn and self._current is not None:

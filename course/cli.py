@@ -4,7 +4,7 @@ Each sub-command lives in its own module and is imported only when used, so
 ``course --help`` is instant.
 
 * ``course lab``                      open the lessons in JupyterLab
-* ``course figures [--lesson N] ...``  regenerate the course's figures (course/figures.py)
+* ``course figures [--lesson N] ...``  regenerate the course's figures (course/figures/)
 * ``course bench NAME``               print speed figures (course/bench/NAME.py)
 * ``course train GAME ...``           long training runs outside a notebook (course/train.py)
 * ``course play RUN_DIR``             evaluate a checkpoint and write a video (course/train.py)
@@ -18,7 +18,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = {"mountain-car": "mountain_car", "dqn": "dqn", "atari": "atari", "live-view": "live_view"}
+
+
+def benches() -> list[str]:
+    """The benchmarks: every module of course/bench with a ``main`` (``live_view.py`` is ``course bench live-view``)."""
+    import pkgutil
+
+    from . import bench
+
+    return sorted(m.name.replace("_", "-") for m in pkgutil.iter_modules(bench.__path__)
+                  if m.name not in ("clock",) and not m.name.startswith("_"))
 
 
 def lessons_dir() -> Path:
@@ -51,14 +60,15 @@ def _figures(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def _bench(args: argparse.Namespace, rest: list[str]) -> int:
+    names = benches()
     if args.name is None:
-        print(f"usage: course bench NAME [options]; NAME is one of {', '.join(BENCHES)}; "
+        print(f"usage: course bench NAME [options]; NAME is one of {', '.join(names)}; "
               f"course bench NAME --help for its options")
         return 0 if ("-h" in rest or "--help" in rest) else 2
-    if args.name not in BENCHES:
-        print(f"course bench: unknown benchmark {args.name!r}; choose from {', '.join(BENCHES)}", file=sys.stderr)
+    if args.name not in names:
+        print(f"course bench: unknown benchmark {args.name!r}; choose from {', '.join(names)}", file=sys.stderr)
         return 2
-    mod = importlib.import_module(f"course.bench.{BENCHES[args.name]}")
+    mod = importlib.import_module(f"course.bench.{args.name.replace('-', '_')}")
     return mod.main(rest)
 
 
@@ -87,8 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fig = sub.add_parser("figures", help="regenerate the course's figures", add_help=False)
     fig.set_defaults(func=_figures)
-    bench = sub.add_parser("bench", help=f"speed figures: {', '.join(BENCHES)}", add_help=False)
-    bench.add_argument("name", nargs="?", help=", ".join(BENCHES))
+    bench = sub.add_parser("bench", help="speed figures (course bench, with no name, lists them)", add_help=False)
+    bench.add_argument("name", nargs="?", help="the benchmark (a module of course/bench)")
     bench.set_defaults(func=_bench)
     tr = sub.add_parser("train", help="long training run (e.g. course train pong --algo ddqn)", add_help=False)
     tr.set_defaults(func=_train)

@@ -23,7 +23,7 @@ A run folder holds everything about one run:
 return of the last ``window`` episodes reaches R* (the preset's target) or
 when the agent's step counter reaches ``--steps``.
 
-Presets (:data:`PRESETS`): ``lesson`` is lesson 18's agent (γ 0.99, 512
+Presets (``--preset``, the recipes ``atari-lesson`` and ``atari-nature`` of :mod:`course.presets`): ``lesson`` is lesson 18's agent (γ 0.99, 512
 features, ε from 1.0 to 0.01 over 200,000 steps, target network refreshed
 every 1,000 steps, learning once the 10,000-transition buffer is full, stop at
 R* = 18 or after 10⁶ steps, on the lesson's Pong: three actions, first-and-last
@@ -47,32 +47,14 @@ import threading
 import time
 from pathlib import Path
 
-from . import checkpoint
+from . import checkpoint, presets
 from .agent import Agent, EpisodeEnd, Observer
 from .envs.atari import REDUCED_ACTIONS, game_name, make_atari
 
-__all__ = ["ALGOS", "PRESETS", "ReturnLog", "build_agent", "build_env", "config_for", "play_main", "train_main"]
+__all__ = ["ALGOS", "ATARI_PRESETS", "ReturnLog", "build_agent", "build_env", "config_for", "play_main", "train_main"]
 
 ALGOS = ("dqn", "ddqn")
-
-#: Recipes for Atari runs: preprocessing (``make_atari`` keywords), agent
-#: parameters, stop rule (``run``) and checkpoint period.
-PRESETS: dict[str, dict] = {
-    "lesson": {
-        "env": {"stack": "first-last", "actions": "reduced", "noop_max": 30, "clip_rewards": False},
-        "agent": {"gamma": 0.99, "hidden": 512, "alpha": 1e-4, "buffer_size": 10_000, "batch_size": 32,
-                  "learning_starts": None, "train_every": 4, "target_update": 1000, "loss": "squared",
-                  "epsilon": 1.0, "epsilon_min": 0.01, "epsilon_decay_steps": 200_000},
-        "run": {"total_steps": 1_000_000, "target_return": 18.0, "window": 10},
-    },
-    "nature": {
-        "env": {"stack": 4, "actions": "minimal", "noop_max": 30, "clip_rewards": True},
-        "agent": {"gamma": 0.99, "hidden": 512, "alpha": 2.5e-4, "buffer_size": 1_000_000, "batch_size": 32,
-                  "learning_starts": 50_000, "train_every": 4, "target_update": 10_000, "loss": "huber",
-                  "epsilon": 1.0, "epsilon_min": 0.1, "epsilon_decay_steps": 1_000_000},
-        "run": {"total_steps": 12_500_000, "target_return": None, "window": 100},  # 50 million frames
-    },
-}
+ATARI_PRESETS = ("lesson", "nature")  # --preset NAME reads the recipe atari-NAME of course.presets
 
 CONFIG, CHECKPOINT, LOG = "config.json", "checkpoint.npz", "returns.csv"
 
@@ -92,11 +74,11 @@ def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: i
     """
     if algo not in ALGOS:
         raise ValueError(f"algo={algo!r} is not valid: algo must be one of {', '.join(ALGOS)}")
-    if preset not in PRESETS:
-        raise ValueError(f"preset={preset!r} is not valid: preset must be one of {', '.join(PRESETS)}")
+    if preset not in ATARI_PRESETS:
+        raise ValueError(f"preset={preset!r} is not valid: preset must be one of {', '.join(ATARI_PRESETS)}")
     name = game_name(game)
-    recipe = PRESETS[preset]
-    env = dict(recipe["env"])
+    recipe = presets.preset(f"atari-{preset}")
+    env = recipe["env_kwargs"]
     if env["actions"] == "reduced" and name not in REDUCED_ACTIONS:
         env["actions"] = "minimal"
     agent = {**recipe["agent"], **(overrides or {})}
@@ -105,7 +87,7 @@ def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: i
         if key not in valid:
             raise ValueError(f"--set {key}: {algo} has no parameter {key!r}; valid: {', '.join(valid)}")
         agent[key] = valid[key].validate(value)
-    run = dict(recipe["run"])
+    run = recipe["run"]
     if steps is not None:
         run["total_steps"] = _positive("steps", steps)
     every = run["total_steps"] // 10 if checkpoint_every is None else _positive("checkpoint_every", checkpoint_every)
@@ -191,7 +173,7 @@ def _train_parser() -> argparse.ArgumentParser:
     p.add_argument("--algo", choices=ALGOS, help="dqn or ddqn (Double DQN); default dqn")
     p.add_argument("--steps", type=int, help="total step budget of the run (default: the preset's)")
     p.add_argument("--out", required=True, help="the run folder (config, checkpoint, returns.csv)")
-    p.add_argument("--preset", choices=list(PRESETS), help="lesson (default) or nature")
+    p.add_argument("--preset", choices=list(ATARI_PRESETS), help="lesson (default) or nature")
     p.add_argument("--seed", type=int, help="seed of the agent and the game (default 0)")
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default: a tenth of --steps)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -249,7 +231,7 @@ def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
         print(f"course train: {e}", file=sys.stderr)
         return 2
 
-    from .agents.deep import CheckpointEvery
+    from .events import CheckpointEvery
 
     agent = build_agent(config, build_env(config))
     if args.resume:

@@ -4,7 +4,7 @@
 * every experiment says how long the original course needed and measures its own time;
 * code cells are short (the kit does the work) and no notebook imports another;
 * outputs are stored as the README says: cleared, except the cells nbval checks exactly;
-* the helpers of ``course.lesson_figures`` do what the lessons rely on.
+* the helpers of ``course.grid_values`` do what the lessons rely on.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def test_budgets_come_from_the_scale_switch(path):
 
 def test_cell_observations_show_the_agent_in_each_free_cell():
     from course.envs import make
-    from course.lesson_figures import cell_observations
+    from course.grid_values import cell_observations
 
     world = make("maze", obs="image").unwrapped
     observations = cell_observations(world)

@@ -54,7 +54,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import networks, policies  # networks first: it selects the Keras backend
-from ..agent import Agent, ControlAgent, Observer
+from ..agent import Agent, ControlAgent
+from ..events import CheckpointEvery  # noqa: F401  (re-exported: it used to live here)
+from ..presets import PRESETS, preset  # noqa: F401  (re-exported: the recipes used to live here)
 from ..params import Param
 from ..replay import BATCH_MODES, FrameReplayBuffer, ReplayBuffer
 
@@ -62,6 +64,7 @@ import keras  # noqa: E402  (after course.networks has set KERAS_BACKEND)
 import tensorflow as tf  # noqa: E402
 
 __all__ = ["DeepAgent", "NeuralPrediction", "DQN", "DoubleDQN", "CheckpointEvery", "PRESETS", "preset"]
+
 
 log = logging.getLogger(__name__)
 
@@ -358,82 +361,3 @@ class DoubleDQN(DQN):
     def bootstrap(self, next_obs):
         best = tf.argmax(self.network(next_obs, training=False), axis=1, output_type=tf.int32)
         return tf.gather(self.target_network(next_obs, training=False), best, batch_dims=1)
-
-
-class CheckpointEvery(Observer):
-    """Save the agent every ``every`` learning steps and at the end of each run.
-
-    ``path`` may contain ``{step}`` to keep one file per save
-    (``"runs/pong/step-{step}.npz"``); otherwise each save replaces the last
-    one (atomically: an interrupted save leaves the previous file intact).
-    """
-
-    def __init__(self, path: str | Path, every: int):
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(f"every={every!r} is not valid: every must be a positive integer (steps)")
-        self.path = str(path)
-        self.every = int(every)
-        self.saved_at: int | None = None  # the agent's step counter at the last save
-        self.paths: list[Path] = []
-        self._due = False  # a save that waits for the end of the episode in progress
-
-    def _save(self, agent: Agent) -> None:
-        if agent.total_steps != self.saved_at:  # an evaluation run adds no steps: nothing new to save
-            self.paths.append(agent.save(self.path.format(step=agent.total_steps)))
-            self.saved_at = agent.total_steps
-
-    def on_step(self, agent, step):
-        if step.total_steps % self.every == 0:
-            if step.terminated or step.truncated:
-                # The loop appends this episode to the history just after this call: saving now
-                # would store its steps without its row, so wait for ``on_episode_end``.
-                self._due = True
-            else:
-                self._save(agent)
-
-    def on_episode_end(self, agent, episode):
-        if self._due:
-            self._due = False
-            self._save(agent)
-
-    def on_run_end(self, agent, history):
-        self._due = False
-        self._save(agent)
-
-
-#: Recipes that work, for the lessons, the benchmark and the tests to share.
-#: Each gives the environment (a name for :func:`course.envs.make` and its
-#: keyword arguments), the agent's parameters and the run's stop rule.
-PRESETS: dict[str, dict] = {
-    # Lesson 15: DQN on the image maze (buffer 1,000, batch 32, 100 episodes, seed 10).  Episodes are
-    # cut at 300 steps (a random walker needs hundreds), epsilon falls from 1 to 0.05 over the first
-    # 5,000 steps, the target network is refreshed every 250 steps to spread the goal's value quickly,
-    # and a clipped gradient with a moderate step size keeps the small buffer from unlearning the goal.
-    "maze": {
-        "env": "maze", "env_kwargs": {"obs": "image"},
-        "agent": {"buffer_size": 1000, "batch_size": 32, "learning_starts": 1000, "train_every": 1,
-                  "target_update": 250, "alpha": 2.5e-4, "loss": "squared", "clip_norm": 10.0,
-                  "epsilon": 1.0, "epsilon_min": 0.05, "epsilon_decay_steps": 5000, "max_episode_steps": 300,
-                  "gamma": 0.99},
-        "run": {"episodes": 100},
-        "seed": 10,
-    },
-    # CartPole-v1 solved (greedy mean return >= 475 over 20 episodes) within 100,000 steps: a small
-    # network, frequent target refreshes and a fast epsilon decay (seed 1: solved after 25,000 steps).
-    "cartpole": {
-        "env": "CartPole-v1", "env_kwargs": {},
-        "agent": {"buffer_size": 10_000, "batch_size": 32, "learning_starts": 1000, "train_every": 1,
-                  "target_update": 100, "alpha": 1e-3, "hidden": 64, "n_layers": 2, "loss": "squared",
-                  "epsilon": 1.0, "epsilon_min": 0.05, "epsilon_decay_steps": 5000, "gamma": 0.99},
-        "run": {"total_steps": 100_000},
-        "seed": 1,
-    },
-}
-
-
-def preset(name: str) -> dict:
-    """A fresh copy of a recipe of :data:`PRESETS` (safe to modify)."""
-    if name not in PRESETS:
-        raise ValueError(f"preset={name!r} is not valid: preset must be one of {', '.join(PRESETS)}")
-    p = PRESETS[name]
-    return {**p, "env_kwargs": dict(p["env_kwargs"]), "agent": dict(p["agent"]), "run": dict(p["run"])}

@@ -54,9 +54,9 @@ def bench_env(steps: int, seed: int) -> None:
 
 def bench_dqn(steps: int, seed: int) -> None:
     from ..agents.deep import DQN
-    from ..train import PRESETS
+    from ..presets import preset
 
-    params = {**PRESETS["lesson"]["agent"], "buffer_size": 5_000, "learning_starts": 1_000,
+    params = {**preset("atari-lesson")["agent"], "buffer_size": 5_000, "learning_starts": 1_000,
               "epsilon": 0.1, "epsilon_decay_steps": 0}
     agent = DQN(make("pong", render_mode=None), seed=seed, **params)
     with Clock() as warm:

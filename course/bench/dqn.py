@@ -31,9 +31,10 @@ from collections import deque
 import keras
 import numpy as np
 
-from ..agents.deep import DQN, preset
+from ..agents.deep import DQN
 from ..envs import make
 from ..networks import nature_cnn
+from ..presets import preset
 
 PARTS = ("speed", "lesson", "cartpole")
 

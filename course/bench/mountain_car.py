@@ -18,10 +18,11 @@ import argparse
 from .. import batched
 from ..agents import Sarsa
 from ..envs import make
+from ..presets import preset
 from ..tiles import TileCoder
 from .clock import Clock
 
-BOOK = {"epsilon": 0.0, "gamma": 1.0}
+BOOK = preset("mountain-car-book")["agent"]  # the book's settings: no exploration, no discount
 
 
 def main(argv: list[str]) -> int:

@@ -10,23 +10,23 @@ and step sizes are written per tiling (alpha = 0.5/8 for 8 tilings).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import batched
-from .agents import Sarsa
-from .envs import make
-from .envs.mountain_car import cost_to_go
-from .figures import figure
-from .plots import plot_curves
-from .scale import pick
-from .tiles import PerDimensionTiles, TileCoder
+from .. import batched
+from ..agents import Sarsa
+from ..envs import make
+from ..envs.mountain_car import cost_to_go
+from ..plots import plot_curves
+from ..presets import preset
+from ..scale import pick
+from ..tiles import PerDimensionTiles, TileCoder
+from . import curves_rows, curve_rows, figure, save
 
-BOOK = {"epsilon": 0.0, "gamma": 1.0}  # the book's Mountain Car settings: no exploration, no discount
+BOOK = preset("mountain-car-book")["agent"]  # the book's settings: no exploration, no discount
 
 
 def _runs(scale: str, runs: int | None, *, lesson: int = 20) -> int:
@@ -37,27 +37,17 @@ def _episodes(scale: str) -> int:
     return pick(smoke=5, lesson=500, full=500, scale=scale)
 
 
-def _save(fig: Figure, path: Path) -> Path:
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    return path
-
-
-def _write_csv(path: Path, header: tuple[str, ...], rows) -> Path:
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def _steps_and_returns(curves: list, title: str, path: Path) -> Path:
-    """Two panels: steps per episode (log scale) and return per episode."""
+def _steps_and_returns(curves: list, title: str, out: Path, name: str) -> list[Path]:
+    """Two panels: steps per episode (log scale) and return per episode; the CSV holds both."""
     fig = Figure(figsize=(12, 4.5))
     left, right = fig.subplots(1, 2)
     plot_curves(curves, "steps", ax=left, log=True)
     plot_curves(curves, "returns", ax=right)
     fig.suptitle(title)
-    return _save(fig, path)
+    by_label = {c.label: c for c in curves}
+    rows = (curves_rows(by_label, "steps", series=lambda label: f"{label} steps")
+            + curves_rows(by_label, "returns", series=lambda label: f"{label} return"))
+    return save(fig, out, name, rows)
 
 
 @figure("sutton-barto-10.1", lesson=18,
@@ -88,7 +78,7 @@ def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
         ax.set_zlabel("cost to go")
     for ax in axes[2 + len(checkpoints):]:
         ax.remove()
-    return [_save(fig, out / "sutton-barto-10.1.png")]
+    return save(fig, out, "sutton-barto-10.1")
 
 
 @figure("sutton-barto-10.2", lesson=18,
@@ -101,10 +91,9 @@ def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
     ax = fig.subplots()
     plot_curves([replace(c, label=f"α = {a * 8:g}/8") for a, c in curves.items()], "steps", ax=ax, log=True,
                 title="Mountain Car, semi-gradient Sarsa, 8 tilings of 8x8 (Sutton & Barto Figure 10.2)")
-    rows = [(repr(a), e + 1, f"{c.mean()[e]:.6g}", f"{c.stderr()[e]:.6g}")
-            for a, c in curves.items() for e in range(c.episodes)]
-    return [_save(fig, out / "sutton-barto-10.2.png"),
-            _write_csv(out / "sutton-barto-10.2.csv", ("alpha", "episode", "mean_steps", "stderr"), rows)]
+    rows = [row for a, c in curves.items()
+            for row in curve_rows(f"alpha={a * 8:g}/8", range(1, c.episodes + 1), c.mean(), c.stderr())]
+    return save(fig, out, "sutton-barto-10.2", rows)
 
 
 # step sizes (alpha x 8) per n, as far as each n stays stable (the book's curves stop there too)
@@ -125,14 +114,13 @@ def n_step(out: Path, scale: str, runs: int | None) -> list[Path]:
                                episodes=episodes, tilings=8, **BOOK)
         means = [c.steps.mean() for c in curves.values()]
         ax.plot(scaled, means, marker="o", label=f"n = {n}")
-        rows += [(n, a, f"{m:.6g}") for a, m in zip(scaled, means)]
+        rows += curve_rows(f"n={n}", scaled, means)
     ax.set_xlabel("α × number of tilings (8)")
     ax.set_ylabel(f"steps per episode, mean over the first {episodes} episodes")
     ax.set_title("Mountain Car, n-step semi-gradient Sarsa (Sutton & Barto Figure 10.4)")
     ax.legend()
     ax.grid(alpha=0.3)
-    return [_save(fig, out / "sutton-barto-10.4.png"),
-            _write_csv(out / "sutton-barto-10.4.csv", ("n", "alpha_times_8", "mean_steps"), rows)]
+    return save(fig, out, "sutton-barto-10.4", rows)
 
 
 @figure("lesson18-tiles", lesson=18,
@@ -142,8 +130,7 @@ def separate_tiles(out: Path, scale: str, runs: int | None) -> list[Path]:
     curves = batched.sweep("tiles", (8, 16, 32), features=PerDimensionTiles, alpha=0.3 / 8,
                            runs=_runs(scale, runs), episodes=_episodes(scale), **BOOK)
     labelled = [replace(c, label=f"{n} tiles ({2 * (n + 1)} features)") for n, c in curves.items()]
-    return [_steps_and_returns(labelled, "Sarsa, position and velocity tiled separately",
-                               out / "lesson18-tiles.png")]
+    return _steps_and_returns(labelled, "Sarsa, position and velocity tiled separately", out, "lesson18-tiles")
 
 
 @figure("lesson18-tilings", lesson=18,
@@ -160,8 +147,7 @@ def tilings(out: Path, scale: str, runs: int | None) -> list[Path]:
     curves = batched.compare([{"tilings": k, "alpha": 0.5 / k} for k in ks], runs=_runs(scale, runs),
                              episodes=_episodes(scale), max_episode_steps=200, desc="tilings",
                              labels=[f"{k} tiling{'s' if k > 1 else ''}, α = 0.5/{k}" for k in ks], **BOOK)
-    return [_steps_and_returns(curves, "Sarsa with tile coding: number of tilings (episodes cut at 200 steps)",
-                               out / "lesson18-tilings.png")]
+    return _steps_and_returns(curves, "Sarsa with tile coding: number of tilings (episodes cut at 200 steps)", out, "lesson18-tilings")
 
 
 @figure("lesson18-hashing", lesson=18, help="8 tilings of 8x8: hashed into 1,024 weights vs unhashed")
@@ -172,4 +158,4 @@ def hashing(out: Path, scale: str, runs: int | None) -> list[Path]:
     curves = batched.compare([{"hash_size": 0}, {"hash_size": 1024}], tilings=8, alpha=0.5 / 8, runs=n,
                              episodes=_episodes(scale), desc="hashing", **BOOK,
                              labels=["unhashed (648 weights)", f"hashed into 1,024 ({hashed.collisions} tiles collide)"])
-    return [_steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out / "lesson18-hashing.png")]
+    return _steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out, "lesson18-hashing")
