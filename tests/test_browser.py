@@ -77,7 +77,7 @@ def runnable_copy(notebook: Path, dest: Path, case: Case) -> Path:
 CASES = [
     Case("lessons/00_welcome.ipynb", before_run="epsilon", during_run="alpha", title="Q-learning on the maze"),
     # (ε decays by itself in this agent, so the slider moved before Run is the target period C)
-    Case("lessons/15_nonlinear_control.ipynb", before_run="target_update", during_run="alpha", panel="playground",
+    Case("lessons/16_nonlinear_control.ipynb", before_run="target_update", during_run="alpha", panel="playground",
          only_panel=True, timeout=300.0),
     Case("lessons/18_games.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel", only_panel=True),
     Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",

@@ -10,7 +10,7 @@ Three measurements:
    every update (after two ``predict()`` calls for the batch's targets); and
    the ratio of the two.  Both loops are timed only once they update on
    every step, in alternating rounds.
-2. **lesson** — the lesson-15 experiment (buffer 1,000, batch 32, 100
+2. **lesson** — the lesson-16 experiment (buffer 1,000, batch 32, 100
    episodes, seed 10) with the ``"maze"`` preset: wall time, steps per
    episode falling towards the shortest path, a greedy test episode.
 3. **cartpole** — the ``"cartpole"`` preset on CartPole-v1: steps and time
@@ -147,7 +147,7 @@ def speed(steps: int, naive_steps: int, rounds: int = 3) -> None:
 def lesson() -> None:
     agent, p = _agent("maze")
     shortest = agent.env.unwrapped.shortest_path_length()
-    print(f"lesson 15: DQN, image maze, seed {p['seed']}, {p['run']['episodes']} episodes, {p['agent']}")
+    print(f"lesson 16: DQN, image maze, seed {p['seed']}, {p['run']['episodes']} episodes, {p['agent']}")
     start = time.perf_counter()
     h = agent.run(**p["run"], progress=True)
     wall = time.perf_counter() - start

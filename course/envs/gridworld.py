@@ -24,7 +24,7 @@ answers :meth:`GridWorld.shortest_path_length` (breadth-first search) and
 
 The agent can see its world in three ways (``obs=``): the state's index (for
 tables), a one-hot vector (for linear methods), or a small grey image of the
-map with the agent painted in it (for a convolutional network, lesson 15).
+map with the agent painted in it (for a convolutional network, lesson 16).
 ``render()`` and :meth:`GridWorld.draw` paint an RGB picture with numpy alone;
 ``draw`` can overlay state values as a heat map, action values as one
 coloured wedge per action, and the greedy policy as arrows.  All pixels that
@@ -81,7 +81,7 @@ OBS_TYPES = ("index", "onehot", "image")
 
 #: The grey image observation is about IMAGE_SIZE pixels along the longer
 #: side of the map and at least IMAGE_MIN along the shorter one (the smallest
-#: input the Nature-DQN convolution stack of lesson 15 accepts).
+#: input the Nature-DQN convolution stack of lesson 16 accepts).
 IMAGE_SIZE, IMAGE_MIN = 84, 36
 
 
