@@ -122,6 +122,13 @@ class Agent(Configurable):
     def end_episode(self) -> None:
         """Per-episode (offline) learning, after the last step of an episode."""
 
+    def scheduled(self) -> dict[str, float]:
+        """Parameters that follow a schedule (a decaying epsilon), with their current values; none by default."""
+        return {}
+
+    def _param_changed(self, name, value) -> None:
+        """Called when a parameter of the built agent is set (subclasses react; call super())."""
+
     def after_step(self) -> None:
         """Called after every learning step (exploration schedules)."""
 
@@ -382,12 +389,17 @@ class Agent(Configurable):
 class ControlAgent(Agent):
     """An agent that acts from action values q(s, ·) with epsilon-greedy or softmax exploration.
 
-    Exploration schedule (applied after every learning step): with
-    ``epsilon_decay_steps > 0`` epsilon falls linearly from its value at
-    build time to ``epsilon_min`` over that many steps; otherwise it is
-    multiplied by ``epsilon_decay`` (1.0 = constant).  Moving the epsilon
-    slider of a running agent sets the current value; the schedule goes on
-    from there.
+    Exploration schedule.  The agent owns it, and the ``epsilon`` parameter
+    is where it starts: :attr:`exploration` is the rate it acts with now,
+    computed from the schedule and the step counter (no copy of it is kept).
+    With ``epsilon_decay_steps > 0`` it falls linearly from ``epsilon`` to
+    ``epsilon_min`` over that many steps; otherwise it is ``epsilon`` times
+    ``epsilon_decay`` per step (1.0 = constant, then ``exploration ==
+    epsilon``); never below ``epsilon_min`` (an ``epsilon`` already below the
+    floor stays where it is).  Setting ``epsilon`` on a running agent (a
+    slider) restarts the schedule from the new value at the current step.
+    A panel's ε slider therefore sets the schedule's start and shows the
+    current rate while the agent learns, without writing it back.
     """
 
     epsilon = Param(0.1, low=0.0, high=1.0, symbol="ε", doc="exploration rate")
@@ -401,8 +413,8 @@ class ControlAgent(Agent):
         if not isinstance(env, str) and not isinstance(getattr(env, "action_space", None), gym.spaces.Discrete):
             raise ValueError(f"{type(self).__name__} needs a discrete action space, "
                              f"got {getattr(env, 'action_space', None)}")
+        self._epsilon_from = 0  # the step the exploration schedule starts at (before super(): build may act)
         super().__init__(env, **kwargs)
-        self._epsilon_start = self.epsilon
 
     @property
     def n_actions(self) -> int:
@@ -418,27 +430,42 @@ class ControlAgent(Agent):
             return policies.greedy(q, self.rng)
         if self.policy == "softmax":
             return policies.softmax(q, self.temperature, self.rng)
-        return policies.epsilon_greedy(q, self.epsilon, self.rng)
+        return policies.epsilon_greedy(q, self.exploration, self.rng)
 
     def probs(self, q: np.ndarray) -> np.ndarray:
         """The probability of each action under the exploring policy that :meth:`act` follows."""
         if self.policy == "softmax":
             return policies.softmax_probs(q, self.temperature)
-        return policies.epsilon_greedy_probs(q, self.epsilon if self.policy == "epsilon_greedy" else 0.0)
+        return policies.epsilon_greedy_probs(q, self.exploration if self.policy == "epsilon_greedy" else 0.0)
 
-    def after_step(self) -> None:
-        if self.epsilon_decay_steps > 0 or self.epsilon_decay < 1.0:
-            new = policies.decay_epsilon(self.epsilon, factor=self.epsilon_decay, floor=self.epsilon_min,
-                                         linear_steps=self.epsilon_decay_steps, start=self._epsilon_start)
-            self._hp["epsilon"] = new  # already valid: skip validation in the hot loop
+    @property
+    def exploration(self) -> float:
+        """The exploration rate now: the schedule (see the class docstring) at the agent's step counter."""
+        start, linear, factor = self.epsilon, self.epsilon_decay_steps, self.epsilon_decay
+        if linear == 0 and factor == 1.0:
+            return start
+        return policies.scheduled_epsilon(start, self.total_steps - self._epsilon_from, floor=self.epsilon_min,
+                                          linear_steps=linear, factor=factor)
+
+    def scheduled(self) -> dict[str, float]:
+        """Parameters that follow a schedule, with their current values (a panel shows them on the sliders)."""
+        return {"epsilon": self.exploration}
+
+    def _param_changed(self, name, value) -> None:
+        super()._param_changed(name, value)
+        if name in ("epsilon", "epsilon_decay", "epsilon_decay_steps", "epsilon_min"):
+            self._epsilon_from = self.total_steps  # the schedule starts again from here
 
     def _meta(self) -> dict:
         meta = super()._meta()
-        meta["epsilon_start"] = self._epsilon_start
+        meta["epsilon_from"] = self._epsilon_from
         return meta
 
     def load(self, path):
         super().load(path)
         meta, _ = checkpoint.read(path, arrays=False)
-        self._epsilon_start = meta.get("epsilon_start", self._epsilon_start)
+        if "epsilon_from" in meta:
+            self._epsilon_from = int(meta["epsilon_from"])
+        elif "epsilon_start" in meta:  # a checkpoint of the kit before the schedule: epsilon held the decayed rate
+            self._hp["epsilon"], self._epsilon_from = float(meta["epsilon_start"]), 0
         return self

@@ -21,24 +21,16 @@ which are exactly as ``agent.run(episodes)`` would have left them: the same
 actions, the same steps per episode, bit for bit (the tests check this).
 The only difference: observers are not called during a batched run.
 
-Three entry points:
-
-* :func:`run` -- advance a list of agents by some episodes;
-* :func:`average` -- build ``runs`` agents (seeds ``seed, seed+1, ...``),
-  run them, return :class:`~course.experiments.Curves`;
-* :func:`sweep` -- :func:`average` for each value of one parameter, with
-  every setting that can share a batch (step size, epsilon, gamma, lambda,
-  step cap) run in one batch;
-* :func:`compare` -- the same for settings that change several parameters
-  at once.  The batches of a sweep or a comparison run side by side in
-  worker processes, one per CPU core.
+:func:`run` advances a list of agents by some episodes; :func:`supports`
+says whether an agent can be batched and :func:`batch_key` which agents can
+share a batch (step size, epsilon, gamma, lambda and the step cap may
+differ).  Nobody needs to call them directly: the experiments API
+(:func:`course.experiments.average`, ``sweep``, ``compare``) batches every
+setting it can, and runs the batches of a sweep side by side in worker
+processes.
 """
 
 from __future__ import annotations
-
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import gymnasium as gym
 import numpy as np
@@ -48,11 +40,10 @@ from . import policies
 from .agent import EpisodeEnd
 from .agents import NStepSarsa, Sarsa, SarsaLambda
 from .envs import make
-from .experiments import Curves
 from .progress import progress_enabled, tqdm
 from .tiles import GridFeatures, TileCoder
 
-__all__ = ["ALGOS", "run", "average", "sweep", "compare"]
+__all__ = ["ALGOS", "run", "supports", "batch_key"]
 
 ALGOS = {"sarsa": Sarsa, "n-step-sarsa": NStepSarsa, "sarsa-lambda": SarsaLambda}
 # the wrappers gymnasium.make adds, which change nothing a batch needs to know (TimeLimit is read for its cap)
@@ -76,11 +67,20 @@ def _step_cap(agent) -> float:
     return cap
 
 
-def _structure(agent) -> tuple:
+def batch_key(agent) -> tuple:
     """What must be equal for agents to share a batch (array shapes and the update rule)."""
     f = agent.features
     return (type(agent), type(f), tuple(sorted(f.get_params().items())), f.low.tobytes(), f.high.tobytes(),
             getattr(agent, "n", 1), getattr(agent, "trace", None))
+
+
+def supports(agent) -> bool:
+    """Whether :func:`run` can run ``agent`` (the experiments API asks this to choose the fast path)."""
+    try:
+        _check([agent])
+    except ValueError:
+        return False
+    return True
 
 
 def _check(agents) -> None:
@@ -104,7 +104,7 @@ def _check(agents) -> None:
         if a.epsilon_decay != 1.0 or a.epsilon_decay_steps != 0:
             raise ValueError(f"agents[{i}] decays epsilon (epsilon_decay={a.epsilon_decay}, epsilon_decay_steps="
                              f"{a.epsilon_decay_steps}); the batched runner needs a constant epsilon")
-        if _structure(a) != _structure(agents[0]):
+        if batch_key(a) != batch_key(agents[0]):
             raise ValueError(f"agents[{i}] differs from agents[0] in algorithm, features or n/trace; a batch "
                              f"needs them equal (sweep() groups agents into batches for you)")
     if len({id(a) for a in agents}) != len(agents):
@@ -358,126 +358,3 @@ def run(agents, episodes: int, *, progress: bool = True) -> list:
     for a in agents:
         a.stop_reason = "episodes"
     return [a.history for a in agents]
-
-
-def _agents(algo: str, runs: int, seed: int, features, params: dict) -> list:
-    """``runs`` fresh agents of one setting on their own Mountain Car, seeds seed, seed+1, ..."""
-    if algo not in ALGOS:
-        raise ValueError(f"algo={algo!r} is not valid: algo must be one of {', '.join(ALGOS)}")
-    if not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ValueError(f"runs={runs!r} is not valid: runs must be a positive integer")
-    if isinstance(features, type):
-        names = features.hyperparameters()
-        coder = features(make("mountain-car"), **{k: v for k, v in params.items() if k in names})
-        params = {k: v for k, v in params.items() if k not in names}
-    else:
-        coder = features
-    return [ALGOS[algo](make("mountain-car"), features=coder, seed=seed + i, **params) for i in range(runs)]
-
-
-def _curves(agents, episodes: int, label: str, params: dict) -> Curves:
-    steps = np.array([a.history.steps[-episodes:] for a in agents])
-    returns = np.array([a.history.returns[-episodes:] for a in agents])
-    return Curves(steps, returns, None, label=label, params=params)
-
-
-def _label(params: dict) -> str:
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
-
-
-def average(algo: str = "sarsa", *, runs: int, episodes: int, seed: int = 0, features=TileCoder, label: str = "",
-            progress: bool = True, **params) -> Curves:
-    """``runs`` runs of one setting on Mountain Car (seeds ``seed``, ``seed+1``, ...), batched.
-
-    ``algo`` is ``"sarsa"``, ``"n-step-sarsa"`` or ``"sarsa-lambda"``;
-    ``features`` a feature class (:class:`~course.tiles.TileCoder`, the
-    default, or :class:`~course.tiles.PerDimensionTiles`) or a ready
-    feature object; ``params`` holds the agent's parameters (``alpha``,
-    ``epsilon``, ``gamma``, ``n``, ``lambda_``, ...) and the feature class's
-    (``tiles``, ``tilings``, ``hash_size``), with the agent's defaults for
-    the rest -- so give ``epsilon=0.0`` for the book's Mountain Car.  Equal
-    to :func:`course.experiments.average` of the same agents, in a fraction
-    of the time::
-
-        curves = average("sarsa", runs=100, episodes=500, alpha=0.5 / 8, epsilon=0.0, tilings=8)
-    """
-    agents = _agents(algo, runs, seed, features, params)
-    run(agents, episodes, progress=progress)
-    return _curves(agents, episodes, label or _label(params), params)
-
-
-def _run_batch(agents: list, episodes: int) -> list:
-    """One batch of a sweep, in a worker process: the agents come back as :func:`run` leaves them."""
-    run(agents, episodes, progress=False)
-    return agents
-
-
-def _default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def sweep(param: str, values, *, algo: str = "sarsa", runs: int, episodes: int, seed: int = 0, features=TileCoder,
-          progress: bool = True, workers: int | None = None, **fixed) -> dict:
-    """:func:`average` for each value of ``param``; returns {value: Curves}.
-
-    Every setting gets the same seeds (common random numbers).  Settings
-    that differ only in step size, epsilon, gamma, lambda or the step cap
-    run together in one batch; others (tiles, tilings, n, ...) one batch
-    each, side by side in ``workers`` processes (see :func:`compare`).
-    """
-    values = list(values)
-    curves = compare([{param: v} for v in values], algo=algo, runs=runs, episodes=episodes, seed=seed,
-                     features=features, progress=progress, workers=workers, desc=f"sweep {param}", **fixed)
-    return dict(zip(values, curves))
-
-
-def compare(settings, *, algo: str = "sarsa", runs: int, episodes: int, seed: int = 0, features=TileCoder,
-            labels=None, progress: bool = True, workers: int | None = None, desc: str = "settings", **fixed) -> list:
-    """:func:`average` for each of several settings (dicts of parameters over ``fixed``); a list of Curves.
-
-    For comparisons that change more than one parameter at a time, e.g. the
-    number of tilings k with the step size 0.5/k::
-
-        compare([{"tilings": k, "alpha": 0.5 / k} for k in (1, 2, 4, 8, 16)], runs=20, episodes=500,
-                epsilon=0.0, gamma=1.0)
-
-    Every setting gets the same seeds.  Settings whose agents can share a
-    batch do; the batches run side by side in ``workers`` processes
-    (default: one per CPU core; 1 runs them one after the other, here).  The
-    results are the same either way: a batch is the same computation
-    wherever it runs.  Workers are started fresh (``spawn``), never forked,
-    so a notebook that has loaded TensorFlow can use them safely.
-    """
-    settings = [dict(s) for s in settings]
-    if labels is not None and len(labels) != len(settings):
-        raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
-    if workers is None:
-        workers = _default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise ValueError(f"workers={workers!r} is not valid: workers must be a positive integer (processes)")
-    built = [_agents(algo, runs, seed, features, {**fixed, **s}) for s in settings]
-    batches: dict[tuple, list] = {}
-    for agents in built:
-        batches.setdefault(_structure(agents[0]), []).extend(agents)
-    groups = list(batches.values())
-    bar = tqdm(total=len(groups), desc=desc, unit="batch",
-               disable=not (progress and progress_enabled() and len(groups) > 1))
-    try:
-        if workers == 1 or len(groups) == 1:
-            for agents in groups:
-                run(agents, episodes, progress=progress)
-                bar.update(1)
-        else:
-            done: dict[int, object] = {}  # id of an agent built here -> the same agent, run in a worker
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=context) as pool:
-                futures = {pool.submit(_run_batch, agents, episodes): agents for agents in groups}
-                for future in as_completed(futures):
-                    for mine, theirs in zip(futures[future], future.result()):
-                        done[id(mine)] = theirs
-                    bar.update(1)
-            built = [[done[id(a)] for a in agents] for agents in built]
-    finally:
-        bar.close()
-    labels = labels or [_label(s) for s in settings]
-    return [_curves(agents, episodes, label, {**fixed, **s}) for agents, label, s in zip(built, labels, settings)]

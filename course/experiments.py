@@ -1,28 +1,46 @@
-"""Multi-run averages and parameter sweeps.
+"""Many runs: averages, parameter sweeps and comparisons -- the kit's one experiments API.
 
 One learning curve is noisy; the book's figures average many independent
-runs.  :func:`average` runs an agent R times, each with its own seed
-(``seed``, ``seed+1``, ...), and returns a :class:`Curves` of arrays shaped
-(runs, episodes).  :func:`sweep` does that for each value of one parameter;
-every setting gets the same seeds (common random numbers), so differences
-between settings come from the parameter, not from luck.
+runs.  Three functions, one set of arguments, one result type:
 
-``make_agent`` is any function ``make_agent(seed=..., **params) -> Agent``.
-Linear agents on tile-coded Mountain Car have a much faster path, the
-batched runner of :mod:`course.batched`, which returns the same
-:class:`Curves`.
+* :func:`average` -- ``runs`` runs of one setting, seeds ``seed, seed+1, ...``;
+  returns :class:`Curves` (arrays shaped (runs, episodes));
+* :func:`sweep` -- :func:`average` for each value of one parameter; {value: Curves};
+* :func:`compare` -- for settings that change several parameters at once; [Curves].
+
+Every setting gets the same seeds (common random numbers), so differences
+between settings come from the parameters, not from luck.
+
+``make_agent`` is any function ``make_agent(seed=..., **params) -> Agent``;
+:func:`factory` builds one that can also travel to worker processes
+(``factory(Sarsa, "mountain-car", features=TileCoder)`` splits ``params``
+between the agent and its feature class).
+
+**The fast path is chosen for you.**  When the agents a setting builds can
+be batched (linear agents on tile-coded Mountain Car, see
+:mod:`course.batched`), all its runs advance together in numpy, and the
+batches of a sweep run side by side in ``workers`` processes; otherwise
+each run goes through the agent's own loop (:meth:`course.agent.Agent.run`).
+The results are the same either way, bit for bit: the batched runner
+reproduces the loop exactly (tests/test_mountain_car.py checks it).
+``run_kwargs`` (stop rules of :meth:`~course.agent.Agent.run` other than
+``episodes``) need the loop, so giving any selects it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from . import batched
 from .progress import progress_enabled, tqdm
 
-__all__ = ["Curves", "average", "sweep"]
+__all__ = ["Curves", "average", "sweep", "compare", "factory"]
 
 METRICS = ("steps", "returns", "errors")
 
@@ -65,32 +83,144 @@ class Curves:
         return a.std(axis=0, ddof=1) / np.sqrt(a.shape[0])
 
 
+@dataclass(frozen=True)
+class factory:
+    """A picklable ``make_agent``: ``factory(cls, env, features=None, **env_kwargs)(seed=..., **params)``.
+
+    ``env`` is a name for :func:`course.envs.make`; ``features`` a feature
+    class (its own parameters, e.g. ``tiles``/``tilings``, are taken out of
+    ``params``) or a ready feature object, or None for the agent's default.
+    """
+
+    cls: type
+    env: str
+    features: Any = None
+    env_kwargs: dict = field(default_factory=dict)
+
+    def __call__(self, seed: int, **params):
+        from .envs import make
+
+        env = make(self.env, **self.env_kwargs)
+        features = self.features
+        if isinstance(features, type):
+            names = features.hyperparameters()
+            features = features(env, **{k: v for k, v in params.items() if k in names})
+            params = {k: v for k, v in params.items() if k not in names}
+        if features is not None:
+            params["features"] = features
+        return self.cls(env, seed=seed, **params)
+
+
+def _label(params: dict) -> str:
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+
+
+def _positive(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}={value!r} is not valid: {name} must be a positive integer")
+    return int(value)
+
+
+def _curves(histories, episodes: int, label: str, params: dict) -> Curves:
+    steps = np.array([h.steps[-episodes:] for h in histories], dtype=np.int64)
+    returns = np.array([h.returns[-episodes:] for h in histories])
+    errors = np.array([h.errors[-episodes:] for h in histories])
+    return Curves(steps, returns, None if np.isnan(errors).all() else errors, label=label, params=params)
+
+
+def _run_batch(agents: list, episodes: int) -> list:
+    """One batch, in a worker process: the agents come back as :func:`course.batched.run` leaves them."""
+    batched.run(agents, episodes, progress=False)
+    return agents
+
+
+def _default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int, episodes: int, *, seed: int = 0,
+            fixed: dict[str, Any] | None = None, labels: Iterable[str] | None = None, progress: bool = True,
+            workers: int | None = None, desc: str = "settings", **run_kwargs) -> list[Curves]:
+    """:func:`average` for each setting (a dict of parameters over ``fixed``); a list of :class:`Curves`.
+
+    For comparisons that change more than one parameter at a time, e.g. the
+    number of tilings k with the step size 0.5/k::
+
+        compare(factory(Sarsa, "mountain-car", features=TileCoder),
+                [{"tilings": k, "alpha": 0.5 / k} for k in (1, 2, 4, 8, 16)], runs=20, episodes=500,
+                fixed={"epsilon": 0.0, "gamma": 1.0})
+
+    Batched settings (see the module docstring) run their batches side by
+    side in ``workers`` processes (default: one per CPU core; 1 runs them
+    here, one after the other).  Workers are started fresh (``spawn``),
+    never forked, so a notebook that has loaded TensorFlow can use them;
+    ``make_agent`` need not be picklable, the agents it built must be.
+    """
+    runs, episodes = _positive("runs", runs), _positive("episodes", episodes)
+    settings = [{**(fixed or {}), **dict(s)} for s in settings]
+    labels = list(labels) if labels is not None else [_label(s) or "runs" for s in settings]
+    if len(labels) != len(settings):
+        raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
+    workers = _default_workers() if workers is None else _positive("workers", workers)
+    show = progress and progress_enabled()
+
+    # A setting whose first agent can be batched builds all its runs for the batches below; any other
+    # setting runs now, one run at a time through the agent's own loop (built one by one: a deep agent's
+    # replay buffer and networks exist for one run at a time).
+    results: list[Curves | None] = [None] * len(settings)
+    pending: dict[int, list] = {}
+    for i, (params, label) in enumerate(zip(settings, labels)):
+        first = make_agent(seed=seed, **params)
+        if not run_kwargs and batched.supports(first):
+            pending[i] = [first] + [make_agent(seed=seed + r, **params) for r in range(1, runs)]
+            continue
+        histories = []
+        for r in tqdm(range(runs), desc=label, unit="run", disable=not show, leave=False):
+            agent = first if r == 0 else make_agent(seed=seed + r, **params)
+            first = None
+            histories.append(agent.run(episodes, **run_kwargs))
+        results[i] = _curves(histories, episodes, label, params)
+
+    batches: dict[tuple, list] = {}
+    for agents in pending.values():
+        batches.setdefault(batched.batch_key(agents[0]), []).extend(agents)
+    groups = list(batches.values())
+    bar = tqdm(total=len(groups), desc=desc, unit="batch", disable=not (show and len(groups) > 1))
+    try:
+        if workers == 1 or len(groups) <= 1:
+            for agents in groups:
+                batched.run(agents, episodes, progress=show)
+                bar.update(1)
+        else:
+            done: dict[int, object] = {}  # id of an agent built here -> the same agent, run in a worker
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=context) as pool:
+                futures = {pool.submit(_run_batch, agents, episodes): agents for agents in groups}
+                for future in as_completed(futures):
+                    for mine, theirs in zip(futures[future], future.result()):
+                        done[id(mine)] = theirs
+                    bar.update(1)
+            pending = {i: [done[id(a)] for a in agents] for i, agents in pending.items()}
+    finally:
+        bar.close()
+    for i, agents in pending.items():
+        results[i] = _curves([a.history for a in agents], episodes, labels[i], settings[i])
+    return results
+
+
 def average(make_agent: Callable[..., Any], runs: int, episodes: int, *, seed: int = 0, label: str = "",
             params: dict[str, Any] | None = None, progress: bool = True, **run_kwargs) -> Curves:
-    """Run ``make_agent(seed=seed + i, **params)`` for ``episodes`` episodes, ``runs`` times."""
-    if not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ValueError(f"runs={runs!r} is not valid: runs must be a positive integer")
-    if not isinstance(episodes, (int, np.integer)) or episodes < 1:
-        raise ValueError(f"episodes={episodes!r} is not valid: episodes must be a positive integer")
+    """``runs`` runs of ``make_agent(seed=seed + i, **params)`` for ``episodes`` episodes each."""
     params = dict(params or {})
-    steps = np.zeros((runs, episodes), dtype=np.int64)
-    returns = np.zeros((runs, episodes))
-    errors = np.full((runs, episodes), np.nan)
-    desc = label or ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items()) or "runs"
-    for i in tqdm(range(runs), desc=desc, unit="run", disable=not (progress and progress_enabled()), leave=False):
-        agent = make_agent(seed=seed + i, **params)
-        h = agent.run(episodes, **run_kwargs)
-        steps[i], returns[i], errors[i] = h.steps[:episodes], h.returns[:episodes], h.errors[:episodes]
-    return Curves(steps, returns, None if np.isnan(errors).all() else errors, label=desc, params=params)
+    return compare(make_agent, [params], runs, episodes, seed=seed, labels=[label or _label(params) or "runs"],
+                   progress=progress, workers=1, **run_kwargs)[0]
 
 
 def sweep(make_agent: Callable[..., Any], param: str, values: Iterable, runs: int, episodes: int, *,
-          seed: int = 0, fixed: dict[str, Any] | None = None, progress: bool = True,
+          seed: int = 0, fixed: dict[str, Any] | None = None, progress: bool = True, workers: int | None = None,
           **run_kwargs) -> dict[Any, Curves]:
-    """:func:`average` for each value of ``param``; returns {value: Curves}."""
-    out = {}
+    """:func:`average` for each value of ``param`` (over ``fixed``); returns {value: Curves}."""
     values = list(values)
-    for v in tqdm(values, desc=f"sweep {param}", unit="setting", disable=not (progress and progress_enabled())):
-        out[v] = average(make_agent, runs, episodes, seed=seed, params={**(fixed or {}), param: v},
-                         progress=progress, **run_kwargs)
-    return out
+    curves = compare(make_agent, [{param: v} for v in values], runs, episodes, seed=seed, fixed=fixed,
+                     progress=progress, workers=workers, desc=f"sweep {param}", **run_kwargs)
+    return dict(zip(values, curves))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["greedy", "epsilon_greedy", "softmax", "softmax_probs", "random_action", "epsilon_greedy_probs",
-           "decay_epsilon"]
+           "scheduled_epsilon"]
 
 
 def greedy(q: np.ndarray, rng: np.random.Generator) -> int:
@@ -63,17 +63,19 @@ def random_action(n_actions: int, rng: np.random.Generator) -> int:
     return int(rng.integers(n_actions))
 
 
-def decay_epsilon(epsilon: float, *, factor: float = 1.0, floor: float = 0.0,
-                  linear_steps: int = 0, start: float = 1.0) -> float:
-    """One step of the exploration schedule.
+def scheduled_epsilon(start: float, t: int, *, floor: float = 0.0, linear_steps: int = 0,
+                      factor: float = 1.0) -> float:
+    """Epsilon ``t`` steps into an exploration schedule that begins at ``start``.
 
-    * ``linear_steps > 0``: subtract ``(start - floor) / linear_steps``, so
-      epsilon falls linearly from ``start`` to ``floor`` in that many steps;
-    * otherwise multiply by ``factor`` (1.0 = no decay);
-    never below ``floor``.
+    * ``linear_steps > 0``: it falls linearly from ``start`` to ``floor`` in that many steps;
+    * otherwise it is ``start * factor ** t`` (1.0 = no decay);
+
+    never below ``floor``, and never above ``start`` (a start below the floor stays there).
     """
+    if t <= 0 or start <= floor:
+        return start
     if linear_steps > 0:
-        epsilon = epsilon - (start - floor) / linear_steps
+        value = start - (start - floor) * min(t, linear_steps) / linear_steps
     else:
-        epsilon = epsilon * factor
-    return max(floor, epsilon)
+        value = start * factor ** t
+    return max(floor, value)

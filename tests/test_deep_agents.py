@@ -155,9 +155,9 @@ def test_target_network_refreshed_exactly_every_c_steps():
 def test_epsilon_falls_linearly_to_its_floor():
     agent = dqn(epsilon=1.0, epsilon_min=0.1, epsilon_decay_steps=20)
     agent.run(steps=10)
-    assert agent.epsilon == pytest.approx(0.55)
+    assert agent.exploration == pytest.approx(0.55) and agent.epsilon == 1.0  # epsilon is where the schedule starts
     agent.run(steps=15)
-    assert agent.epsilon == pytest.approx(0.1)
+    assert agent.exploration == pytest.approx(0.1)
 
 
 def test_live_alpha_changes_the_optimizer():
@@ -235,7 +235,7 @@ def test_checkpoint_resume_continues_exactly(tmp_path):
     a.run(3)
     b = dqn(DoubleDQN, seed=3, target_update=20, epsilon_decay_steps=100)
     b.load(tmp_path / "a.npz")
-    assert b.total_steps == a.history.total_steps[3] and b.epsilon < 1.0
+    assert b.total_steps == a.history.total_steps[3] and b.exploration < 1.0
     b.run(3)
     np.testing.assert_array_equal(a.history.steps, b.history.steps)
     np.testing.assert_array_equal(a.history.losses, b.history.losses)

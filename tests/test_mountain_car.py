@@ -8,8 +8,11 @@ from course import batched
 from course.agents import NStepSarsa, Sarsa, SarsaLambda
 from course.envs import make
 from course.envs.mountain_car import MountainCar, cost_to_go
-from course.experiments import average
+from course.experiments import average, compare, factory, sweep
 from course.tiles import PerDimensionTiles, TileCoder
+
+
+SARSA = factory(Sarsa, "mountain-car", features=TileCoder)
 
 
 def test_same_physics_and_start_as_gymnasium():
@@ -134,15 +137,30 @@ def test_batched_average_equals_experiments_average():
     def make_agent(seed, alpha):
         return agent(Sarsa, seed, alpha=alpha, epsilon=0.0, max_episode_steps=150)
 
-    slow = average(make_agent, runs=2, episodes=3, seed=5, params={"alpha": 0.5 / 8}, progress=False)
-    fast = batched.average(runs=2, episodes=3, seed=5, alpha=0.5 / 8, epsilon=0.0, max_episode_steps=150,
-                           progress=False)
+    # a stop rule given to average() selects the agents' own loop; without one the same agents are batched
+    slow = average(make_agent, runs=2, episodes=3, seed=5, params={"alpha": 0.5 / 8}, progress=False,
+                   max_episode_steps=150)
+    fast = average(SARSA, runs=2, episodes=3, seed=5, params=dict(alpha=0.5 / 8, epsilon=0.0, max_episode_steps=150),
+                   progress=False)
     assert np.array_equal(slow.steps, fast.steps) and np.array_equal(slow.returns, fast.returns)
+
+
+def test_the_experiments_api_picks_the_batched_runner_for_mountain_car(monkeypatch):
+    calls = []
+    real = batched.run
+    monkeypatch.setattr(batched, "run", lambda agents, *a, **k: calls.append(len(agents)) or real(agents, *a, **k))
+    sweep(SARSA, "alpha", [0.2 / 8, 0.4 / 8], 3, 1, fixed={"epsilon": 0.0, "max_episode_steps": 50},
+          progress=False, workers=1)
+    assert calls == [6]  # both step sizes, three runs each, in one batch
+    calls.clear()
+    average(lambda seed, **p: Sarsa(make("mountain-car"), seed=seed, policy="softmax", **p), 2, 1,
+            params={"max_episode_steps": 50}, progress=False)
+    assert calls == []  # softmax cannot be batched: the plain loop ran it
 
 
 @pytest.mark.slow
 def test_sarsa_learns_to_reach_the_goal_in_under_200_steps():
-    curves = batched.average(runs=3, episodes=150, alpha=0.5 / 8, epsilon=0.0, gamma=1.0, tilings=8, progress=False)
+    curves = average(SARSA, 3, 150, params=dict(alpha=0.5 / 8, epsilon=0.0, gamma=1.0, tilings=8), progress=False)
     mean = curves.mean()
     assert mean[0] > 400  # the first episode wanders: every unvisited action looks best
     assert mean[-50:].mean() < 200
@@ -150,13 +168,13 @@ def test_sarsa_learns_to_reach_the_goal_in_under_200_steps():
 
 
 def test_sweep_groups_settings_and_keeps_common_seeds():
-    out = batched.sweep("alpha", [0.2 / 8, 0.4 / 8], runs=2, episodes=2, epsilon=0.0, max_episode_steps=100,
-                        progress=False)
+    out = sweep(SARSA, "alpha", [0.2 / 8, 0.4 / 8], 2, 2, fixed=dict(epsilon=0.0, max_episode_steps=100),
+                progress=False)
     assert list(out) == [0.2 / 8, 0.4 / 8]
     assert all(c.steps.shape == (2, 2) and (c.steps == 100).all() for c in out.values())
     assert out[0.2 / 8].params["alpha"] == 0.2 / 8
-    tiles = batched.sweep("tiles", [4, 8], features=PerDimensionTiles, runs=1, episodes=1, alpha=0.1,
-                          epsilon=0.0, max_episode_steps=50, progress=False)
+    tiles = sweep(factory(Sarsa, "mountain-car", features=PerDimensionTiles), "tiles", [4, 8], 1, 1,
+                  fixed=dict(alpha=0.1, epsilon=0.0, max_episode_steps=50), progress=False)
     assert set(tiles) == {4, 8}
 
 
@@ -176,16 +194,16 @@ def test_batched_refuses_what_it_cannot_reproduce():
     with pytest.raises(ValueError, match="middle of an episode"):
         a.run(steps=5)
         batched.run([a], 1)
-    with pytest.raises(ValueError, match="algo"):
-        batched.average("q-learning", runs=1, episodes=1)
 
 
 def test_sweep_in_worker_processes_gives_the_same_runs():
-    kw = dict(features=PerDimensionTiles, runs=2, episodes=3, alpha=0.3 / 8, epsilon=0.0, max_episode_steps=400,
-              progress=False)
-    here = batched.sweep("tiles", [4, 8], workers=1, **kw)
-    there = batched.sweep("tiles", [4, 8], workers=2, **kw)
+    make_agent = factory(Sarsa, "mountain-car", features=PerDimensionTiles)
+    kw = dict(fixed=dict(alpha=0.3 / 8, epsilon=0.0, max_episode_steps=400), progress=False)
+    here = sweep(make_agent, "tiles", [4, 8], 2, 3, workers=1, **kw)
+    there = sweep(make_agent, "tiles", [4, 8], 2, 3, workers=2, **kw)
     for n in (4, 8):
         np.testing.assert_array_equal(here[n].steps, there[n].steps)
     with pytest.raises(ValueError, match="workers"):
-        batched.sweep("tiles", [4, 8], workers=0, **kw)
+        sweep(make_agent, "tiles", [4, 8], 2, 3, workers=0, **kw)
+    with pytest.raises(ValueError, match="labels"):
+        compare(make_agent, [{"tiles": 4}], 1, 1, labels=["a", "b"])

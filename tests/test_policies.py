@@ -82,16 +82,23 @@ def test_agent_act_follows_its_policy_parameter():
     assert {agent.act(0) for _ in range(100)} == {1}
 
 
-def test_decay_epsilon_function():
-    assert policies.decay_epsilon(0.5, factor=0.9) == pytest.approx(0.45)
-    assert policies.decay_epsilon(0.5, factor=0.9, floor=0.48) == 0.48
-    assert policies.decay_epsilon(1.0, linear_steps=4, floor=0.2, start=1.0) == pytest.approx(0.8)
-    assert policies.decay_epsilon(0.1, linear_steps=4, floor=0.2, start=1.0) == 0.2
+def test_scheduled_epsilon_function():
+    assert policies.scheduled_epsilon(0.5, 1, factor=0.9) == pytest.approx(0.45)
+    assert policies.scheduled_epsilon(0.5, 2, factor=0.9) == pytest.approx(0.405)
+    assert policies.scheduled_epsilon(0.5, 1, factor=0.9, floor=0.48) == 0.48
+    assert policies.scheduled_epsilon(1.0, 1, linear_steps=4, floor=0.2) == pytest.approx(0.8)
+    assert policies.scheduled_epsilon(1.0, 4, linear_steps=4, floor=0.2) == pytest.approx(0.2)
+    assert policies.scheduled_epsilon(1.0, 400, linear_steps=4, floor=0.2) == pytest.approx(0.2)
+    assert policies.scheduled_epsilon(0.1, 3, linear_steps=4, floor=0.2) == 0.1  # below the floor: stays
+    assert policies.scheduled_epsilon(0.7, 0, linear_steps=4) == 0.7
 
 
 def steps_taken(agent, n):
+    """The exploration rate after ``n`` more steps (the schedule's start, ``epsilon``, does not move)."""
+    start = agent.epsilon
     agent.run(total_steps=agent.total_steps + n)
-    return agent.epsilon
+    assert agent.epsilon == start
+    return agent.exploration
 
 
 def test_linear_epsilon_decay_reaches_the_floor_and_stays():
@@ -112,11 +119,24 @@ def test_epsilon_stays_constant_without_a_schedule_and_evaluation_does_not_decay
     assert steps_taken(agent, 50) == 0.3
     decaying = Sarsa(gym.make("CliffWalking-v1"), seed=0, epsilon=0.5, epsilon_decay=0.9, max_episode_steps=5)
     decaying.evaluate(2)
-    assert decaying.epsilon == 0.5
+    assert decaying.epsilon == decaying.exploration == 0.5
 
 
 def test_moving_epsilon_mid_schedule_continues_from_the_new_value():
     agent = Sarsa(gym.make("CliffWalking-v1"), seed=0, epsilon=1.0, epsilon_min=0.0, epsilon_decay_steps=100)
     steps_taken(agent, 10)
-    agent.epsilon = 0.5
-    assert steps_taken(agent, 10) == pytest.approx(0.4)  # the same slope, from the slider's value
+    assert agent.exploration == pytest.approx(0.9)
+    agent.epsilon = 0.5  # a slider: the schedule starts again from 0.5, down to the floor over 100 steps
+    assert agent.exploration == 0.5
+    assert steps_taken(agent, 10) == pytest.approx(0.45)
+
+
+def test_the_schedule_survives_a_checkpoint(tmp_path):
+    agent = Sarsa(gym.make("CliffWalking-v1"), seed=0, epsilon=1.0, epsilon_min=0.1, epsilon_decay_steps=100)
+    steps_taken(agent, 10)
+    agent.epsilon = 0.6
+    steps_taken(agent, 20)
+    agent.save(tmp_path / "a.npz")
+    other = Sarsa(gym.make("CliffWalking-v1"), seed=0, epsilon=1.0, epsilon_min=0.1, epsilon_decay_steps=100)
+    other.load(tmp_path / "a.npz")
+    assert other.epsilon == 0.6 and other.exploration == agent.exploration == pytest.approx(0.6 - 0.5 * 0.2)

@@ -429,3 +429,26 @@ def test_live_view_benchmark_prints_speeds_and_frame_rates(capsys):
     assert kept_on.endswith("%") and kept_off.endswith("%")
     with pytest.raises(SystemExit):
         live_view.main(["--repeat", "0"])
+
+
+# -- a parameter that follows a schedule (a decaying epsilon) ------------------------------------------
+def test_the_epsilon_slider_shows_the_schedule_sets_its_start_and_reset_restores_it():
+    env = make("maze")
+
+    def decaying(alpha=0.5, epsilon=1.0, seed=0):
+        return Sarsa(env, alpha=alpha, epsilon=epsilon, epsilon_min=0.05, epsilon_decay_steps=200, seed=seed)
+
+    panel = Panel(decaying, params=[Sarsa], episodes=2, background=False)
+    panel.run(steps=100, wait=True)
+    agent = panel.agent
+    assert agent.epsilon == 1.0 and agent.exploration == pytest.approx(1.0 - 0.95 * 100 / 200)
+    assert panel.controls["epsilon"].widget.value == pytest.approx(agent.exploration)  # shown ...
+    assert panel._values["epsilon"] == 1.0  # ... and not written back: the schedule still starts at 1
+    panel.controls["epsilon"].widget.value = 0.5  # the student moves the slider: the schedule restarts from 0.5
+    assert agent.epsilon == agent.exploration == 0.5
+    panel.run(steps=100, wait=True)
+    assert agent.exploration == pytest.approx(0.5 - 0.45 * 100 / 200)
+    panel.controls["epsilon"].widget.value = 1.0
+    panel.reset()
+    assert panel.agent is not agent and panel.agent.epsilon == panel.agent.exploration == 1.0
+    assert panel.controls["epsilon"].widget.value == 1.0

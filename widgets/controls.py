@@ -153,6 +153,7 @@ class Control:
                  why_disabled: str = ""):
         self.name = name
         self.param = param
+        self._showing = False
         if not self.supports(param):
             raise TypeError(f"{name}: no widget for a parameter of kind {param.kind.__name__}")
         value = param.validate(value)
@@ -214,6 +215,19 @@ class Control:
             w.min, w.max = min(w.min, value), max(w.max, value)
         w.value = value
 
+    def show(self, value) -> None:
+        """Display ``value`` (the current value of a scheduled parameter) without reporting it as a change.
+
+        The observers of :meth:`observe` do not hear it, so nothing is written
+        back: the agent's schedule keeps the value, the panel keeps what the
+        student set.
+        """
+        self._showing = True
+        try:
+            self.set(value)
+        finally:
+            self._showing = False
+
     def observe(self, callback: Callable[["Control"], None], on_invalid: Callable[[ValueError], None]) -> None:
         """Call ``callback(control)`` whenever the value changes (from the page or from code).
 
@@ -224,6 +238,8 @@ class Control:
         good = [self.value]
 
         def changed(_change):
+            if self._showing:  # a value shown by the panel, not chosen on the page
+                return
             try:
                 self.param.validate(self.value)
             except ValueError as e:

@@ -190,7 +190,7 @@ class Panel(Observer):
         self._live = {n for n, p in self._params.items()
                       if p.live and n in declared and declared[n].live and getattr(agent, n) == self._values[n]}
         self._built_with = dict(self._values)
-        self._seen = {n: getattr(agent, n) for n in self._live}
+        self._seen: dict[str, Any] = {}  # the scheduled values last shown on the sliders
         self._last = {"t": 0, "ret": None, "rate": None, "state": "ready"}
         self._remaining = 0
         offered = overlays(agent)
@@ -288,9 +288,8 @@ class Panel(Observer):
         name, value = control.name, control.value
         self._values[name] = value
         if name in self._live:
-            if getattr(self.agent, name) != value:
-                setattr(self.agent, name, value)
-            self._seen[name] = value
+            setattr(self.agent, name, value)  # (for a scheduled parameter this restarts its schedule)
+            self._seen.pop(name, None)
         else:
             control.widget.layout.border = None if value == self._built_with[name] else "1px solid orange"
         self._refresh_hint()
@@ -330,12 +329,15 @@ class Panel(Observer):
         self._last["t"] = 0
 
     def _follow_agent(self) -> None:
-        """Show live parameters the agent changed itself (a decaying epsilon) on their sliders."""
-        for name in self._live:
-            v = getattr(self.agent, name)
-            if v != self._seen[name]:
-                self._seen[name] = v
-                self.controls[name].set(v)
+        """Show the current value of scheduled parameters (a decaying ε) on their sliders.
+
+        Showing is all it does: the agent's schedule holds the value, and the
+        slider's own value (what Reset builds with) stays what the student set.
+        """
+        for name, value in self.agent.scheduled().items():
+            if name in self.controls and value != self._seen.get(name):
+                self._seen[name] = value
+                self.controls[name].show(value)
 
     def _run_finished(self) -> None:
         agent = self.agent

@@ -162,6 +162,7 @@ class DeepAgent(Agent):
 
     def _param_changed(self, name, value) -> None:
         """Live parameters reach the compiled graph through variables."""
+        super()._param_changed(name, value)
         if name == "alpha":
             self.optimizer.learning_rate = value
         elif name == "gamma":
@@ -285,7 +286,8 @@ class DQN(DeepAgent, ControlAgent):
 
     def _exploring_action(self) -> int | None:
         """With probability epsilon a random action, else None: epsilon-greedy's coin, before any network runs."""
-        if self.epsilon > 0.0 and self.rng.random() < self.epsilon:
+        epsilon = self.exploration
+        if epsilon > 0.0 and self.rng.random() < epsilon:
             return int(self.rng.integers(self.n_actions))
         return None
 

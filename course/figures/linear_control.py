@@ -1,9 +1,9 @@
 """Mountain Car figures: Sutton & Barto chapter 10 and the comparisons of lesson 18.
 
 Each function below is one figure of ``course figures`` (registered with
-:func:`course.figures.figure`).  The averaged ones run on the batched runner
-(:mod:`course.batched`), which gives the same numbers as running the agents
-one by one through the loop, only much faster.  As in the book, weights
+:func:`course.figures.figure`).  The averaged ones run through the experiments API
+(:mod:`course.experiments`), which batches these agents (:mod:`course.batched`):
+the same numbers as running them one by one through the loop, only much faster.  As in the book, weights
 start at zero (optimistic: every step costs -1), epsilon is 0 and gamma 1,
 and step sizes are written per tiling (alpha = 0.5/8 for 8 tilings).
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import batched
-from ..agents import Sarsa
+from ..agents import NStepSarsa, Sarsa
 from ..envs import make
 from ..envs.mountain_car import cost_to_go
+from ..experiments import compare, factory, sweep
 from ..plots import plot_curves
 from ..presets import preset
 from ..scale import pick
@@ -27,6 +27,9 @@ from ..tiles import PerDimensionTiles, TileCoder
 from . import curves_rows, curve_rows, figure, save
 
 BOOK = preset("mountain-car-book")["agent"]  # the book's settings: no exploration, no discount
+SARSA = factory(Sarsa, "mountain-car", features=TileCoder)  # make_agent(seed, alpha=..., tilings=..., ...)
+N_STEP_SARSA = factory(NStepSarsa, "mountain-car", features=TileCoder)
+SEPARATE_TILES = factory(Sarsa, "mountain-car", features=PerDimensionTiles)
 
 
 def _runs(scale: str, runs: int | None, *, lesson: int = 20) -> int:
@@ -86,7 +89,7 @@ def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
 def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.2: learning curves of semi-gradient Sarsa for three step sizes."""
     values = (0.1 / 8, 0.2 / 8, 0.5 / 8)
-    curves = batched.sweep("alpha", values, runs=_runs(scale, runs), episodes=_episodes(scale), tilings=8, **BOOK)
+    curves = sweep(SARSA, "alpha", values, _runs(scale, runs), _episodes(scale), fixed={"tilings": 8, **BOOK})
     fig = Figure(figsize=(7, 4.5))
     ax = fig.subplots()
     plot_curves([replace(c, label=f"α = {a * 8:g}/8") for a, c in curves.items()], "steps", ax=ax, log=True,
@@ -110,8 +113,8 @@ def n_step(out: Path, scale: str, runs: int | None) -> list[Path]:
     ax = fig.subplots()
     rows = []
     for n, scaled in N_STEP_ALPHAS.items():
-        curves = batched.sweep("alpha", [a / 8 for a in scaled], algo="n-step-sarsa", n=n, runs=_runs(scale, runs),
-                               episodes=episodes, tilings=8, **BOOK)
+        curves = sweep(N_STEP_SARSA, "alpha", [a / 8 for a in scaled], _runs(scale, runs), episodes,
+                       fixed={"n": n, "tilings": 8, **BOOK})
         means = [c.steps.mean() for c in curves.values()]
         ax.plot(scaled, means, marker="o", label=f"n = {n}")
         rows += curve_rows(f"n={n}", scaled, means)
@@ -127,8 +130,8 @@ def n_step(out: Path, scale: str, runs: int | None) -> list[Path]:
         help="position and velocity tiled separately, 8/16/32 tiles, no exploration, alpha = 0.3/8")
 def separate_tiles(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Lesson 18: the simplest encoding, 2(n+1) features, for three numbers of tiles."""
-    curves = batched.sweep("tiles", (8, 16, 32), features=PerDimensionTiles, alpha=0.3 / 8,
-                           runs=_runs(scale, runs), episodes=_episodes(scale), **BOOK)
+    curves = sweep(SEPARATE_TILES, "tiles", (8, 16, 32), _runs(scale, runs), _episodes(scale),
+                   fixed={"alpha": 0.3 / 8, **BOOK})
     labelled = [replace(c, label=f"{n} tiles ({2 * (n + 1)} features)") for n, c in curves.items()]
     return _steps_and_returns(labelled, "Sarsa, position and velocity tiled separately", out, "lesson18-tiles")
 
@@ -144,9 +147,9 @@ def tilings(out: Path, scale: str, runs: int | None) -> list[Path]:
     one setting would take longer than all the others together.
     """
     ks = (1, 2, 4, 8, 16)
-    curves = batched.compare([{"tilings": k, "alpha": 0.5 / k} for k in ks], runs=_runs(scale, runs),
-                             episodes=_episodes(scale), max_episode_steps=200, desc="tilings",
-                             labels=[f"{k} tiling{'s' if k > 1 else ''}, α = 0.5/{k}" for k in ks], **BOOK)
+    curves = compare(SARSA, [{"tilings": k, "alpha": 0.5 / k} for k in ks], _runs(scale, runs), _episodes(scale),
+                     fixed={"max_episode_steps": 200, **BOOK}, desc="tilings",
+                     labels=[f"{k} tiling{'s' if k > 1 else ''}, α = 0.5/{k}" for k in ks])
     return _steps_and_returns(curves, "Sarsa with tile coding: number of tilings (episodes cut at 200 steps)", out, "lesson18-tilings")
 
 
@@ -155,7 +158,7 @@ def hashing(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Lesson 18: hashing the 648 tiles into a table of 1,024 weights, against no hashing."""
     n = _runs(scale, runs, lesson=10)
     hashed = TileCoder(make("mountain-car"), tiles=8, tilings=8, hash_size=1024)
-    curves = batched.compare([{"hash_size": 0}, {"hash_size": 1024}], tilings=8, alpha=0.5 / 8, runs=n,
-                             episodes=_episodes(scale), desc="hashing", **BOOK,
-                             labels=["unhashed (648 weights)", f"hashed into 1,024 ({hashed.collisions} tiles collide)"])
+    curves = compare(SARSA, [{"hash_size": 0}, {"hash_size": 1024}], n, _episodes(scale),
+                     fixed={"tilings": 8, "alpha": 0.5 / 8, **BOOK}, desc="hashing",
+                     labels=["unhashed (648 weights)", f"hashed into 1,024 ({hashed.collisions} tiles collide)"])
     return _steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out, "lesson18-hashing")
