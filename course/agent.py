@@ -104,18 +104,6 @@ class Agent(Configurable):
         """Per-step update; return a learning signal (|TD error|, loss) or None."""
         return None
 
-    def act_and_learn(self, s, a, r, s2, terminated: bool, explore: bool = True):
-        """One learning step of the loop: choose ``a2`` for ``s2`` (None after a terminal step), then learn.
-
-        Returns ``(a2, signal)``.  This default calls :meth:`act` then
-        :meth:`learn`, which is what a new algorithm should implement.  An
-        agent may override it to do both at once where that is faster, with
-        the same result (:class:`~course.agents.deep.DQN` values ``s2`` and
-        runs its update in one compiled call).
-        """
-        a2 = None if terminated else self.act(s2, explore)
-        return a2, self.learn(s, a, r, s2, a2, terminated)
-
     def begin_episode(self, obs) -> None:
         """Called after each reset, before the first action."""
 
@@ -275,15 +263,14 @@ class Agent(Configurable):
                 t = cur["t"] + 1
                 if cap is not None and t >= cap:
                     truncated = True
+                next_action = None if terminated else self.act(next_obs, explore)
                 if learn:
-                    next_action, signal = self.act_and_learn(obs, action, reward, next_obs, terminated, explore)
+                    signal = self.learn(obs, action, reward, next_obs, next_action, terminated)
                     if signal is not None:
                         cur["loss_sum"] += float(signal)
                         cur["loss_n"] += 1
                     self.total_steps += 1
                     self.after_step()
-                else:
-                    next_action = None if terminated else self.act(next_obs, explore)
                 cur["obs"], cur["action"], cur["t"] = next_obs, next_action, t
                 cur["ret"] += float(reward)
                 done_steps += 1

@@ -194,39 +194,6 @@ def test_same_seed_same_curve():
     assert not weights_equal(a.network, dqn(seed=5).network)
 
 
-@pytest.mark.parametrize("cls", [DQN, DoubleDQN])
-def test_fused_act_and_learn_gives_the_same_run(cls, monkeypatch):
-    """Choosing the greedy action inside the update's compiled call changes nothing but the speed."""
-    from course.agent import Agent
-
-    fused = dqn(cls, seed=3, epsilon_decay_steps=150, target_update=20)
-    ha = fused.run(8)
-    assert fused.updates > 100 and "_train_step_and_q" in vars(fused)  # the fused call was used
-    plain = dqn(cls, seed=3, epsilon_decay_steps=150, target_update=20)
-    calls = []
-    monkeypatch.setattr(plain, "_train_step_and_q", lambda *a: calls.append(a))  # must not be used
-    monkeypatch.setattr(plain, "act_and_learn", Agent.act_and_learn.__get__(plain))  # act, then learn
-    hb = plain.run(8)
-    assert calls == []
-    np.testing.assert_array_equal(ha.steps, hb.steps)
-    np.testing.assert_allclose(ha.losses, hb.losses, rtol=1e-6)
-    for x, y in zip(fused.network.get_weights(), plain.network.get_weights()):
-        np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6)
-    assert (fused.updates, fused.target_updates) == (plain.updates, plain.target_updates)
-
-
-def test_fused_step_values_the_next_state_before_updating():
-    agent = dqn(epsilon=0.0, epsilon_decay_steps=0)
-    agent.run(steps=20)
-    s2 = np.eye(5, dtype=np.float32)[2]
-    before = agent.q(s2)
-    weights = agent.network.get_weights()
-    loss, q = agent._train_step_and_q(*agent.buffer.sample(8), s2)
-    np.testing.assert_allclose(q.numpy(), before, rtol=1e-6)
-    assert not all(np.array_equal(x, y) for x, y in zip(weights, agent.network.get_weights()))
-    assert float(loss) > 0
-
-
 @pytest.mark.slow
 def test_checkpoint_resume_continues_exactly(tmp_path):
     a = dqn(DoubleDQN, seed=3, target_update=20, epsilon_decay_steps=100)

@@ -13,8 +13,9 @@ mini-batch of remembered transitions (see :mod:`course.replay`):
   the online network refreshed every C steps so that the targets hold still
   while the online network chases them;
 * :class:`DoubleDQN` lets the online network choose a' and the target network
-  value it, ``r + γ q_target(s', argmax_a' q(s', a'))``, which removes most of
-  the max operator's over-estimation.
+  value it, ``r + γ q_target(s', argmax_a' q(s', a'))``, which reduces
+  (does not remove) the max operator's over-estimation: the target network
+  is a lagged copy of the online one, so their errors are correlated.
 
 At a terminal ``s'`` the target is just ``r``: there is nothing to bootstrap
 from.  (A time-limit truncation is not terminal: the loop only passes
@@ -26,10 +27,11 @@ update runs the forward passes, the loss, the gradient and Adam together
 one observation.  Keras ``predict()``/``fit()`` are made for large data sets
 and pay milliseconds of set-up per call; calling them once per environment
 step is what made the original lesson take hours.  An epsilon-greedy agent
-also skips the network entirely on the steps it explores, and on a greedy
-step with an update due, :class:`DQN` values the next state inside the
-update's call (:meth:`DQN.act_and_learn`).  ``course bench dqn`` measures
-all this against a loop that uses ``predict()`` and ``fit()``.
+also skips the network entirely on the steps it explores.  ``course bench
+dqn`` measures all this against a loop that uses ``predict()`` and ``fit()``.
+(Valuing the next state inside the update's call, to save one call on greedy
+steps, was tried and measured: 79 against 78.5-80 steps/s on the maze, no
+gain beyond noise, so the kit keeps the one plain act-then-learn path.)
 
 Seeding.  The network's initial weights come from a seed drawn from the
 agent's own generator (:func:`course.networks.build_network` seeds every
@@ -95,7 +97,48 @@ class DeepAgent(Agent):
 
     n_outputs = 1  # network outputs: 1 for v(s); control agents give one per action
 
-    # -- building -----------------------------------------------------------------
+    # -- the update rule ---------------------------------------------------------
+    def prediction(self, obs, actions):
+        """The network's estimate for each (s, a) of a batch (a tensor of shape (batch,))."""
+        raise NotImplementedError
+
+    def bootstrap(self, next_obs):
+        """The value of each next state that the TD target builds on."""
+        raise NotImplementedError
+
+    def targets(self, rewards, next_obs, terminated):
+        """TD targets r + γ·bootstrap(s'), with nothing bootstrapped at terminal states."""
+        not_done = 1.0 - tf.cast(terminated, tf.float32)
+        return tf.cast(rewards, tf.float32) + self._gamma * not_done * self.bootstrap(next_obs)
+
+    def _train_step(self, obs, actions, rewards, next_obs, terminated):
+        """One gradient step of the loss between targets and predictions (compiled by tf.function)."""
+        y = tf.stop_gradient(self.targets(rewards, next_obs, terminated))
+        weights = self.network.trainable_variables
+        with tf.GradientTape() as tape:
+            loss = self._loss_fn(y, self.prediction(obs, actions))
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return loss
+
+    def update_due(self) -> bool:
+        """Does the transition of the step in progress (not yet remembered) bring an update?"""
+        return self.buffer.added + 1 >= self.starts and (self.total_steps + 1) % self.train_every == 0
+
+    def _remember(self, s, a, r, s2, terminated):
+        """Store the transition; when an update is due, count it and return its batch (else None)."""
+        due = self.update_due()
+        self.buffer.add(s, a, r, s2, terminated)
+        if not due:
+            return None
+        self.updates += 1
+        return self.buffer.sample(self.batch_size, self.batch_mode)
+
+    def learn(self, s, a, r, s2, a2, terminated):
+        """Remember the transition; every ``train_every`` steps once learning has started, one update."""
+        batch = self._remember(s, a, r, s2, terminated)
+        return None if batch is None else float(self.train_step(*batch))
+
+    # -- building and compiling (the plumbing the rule runs on) ------------------------
     def build(self) -> None:
         if self.batch_size > self.buffer_size:
             raise ValueError(f"batch_size={self.batch_size} is larger than buffer_size={self.buffer_size}: "
@@ -168,47 +211,6 @@ class DeepAgent(Agent):
         elif name == "gamma":
             self._gamma.assign(value)
 
-    # -- the update rule ---------------------------------------------------------
-    def prediction(self, obs, actions):
-        """The network's estimate for each (s, a) of a batch (a tensor of shape (batch,))."""
-        raise NotImplementedError
-
-    def bootstrap(self, next_obs):
-        """The value of each next state that the TD target builds on."""
-        raise NotImplementedError
-
-    def targets(self, rewards, next_obs, terminated):
-        """TD targets r + γ·bootstrap(s'), with nothing bootstrapped at terminal states."""
-        not_done = 1.0 - tf.cast(terminated, tf.float32)
-        return tf.cast(rewards, tf.float32) + self._gamma * not_done * self.bootstrap(next_obs)
-
-    def _train_step(self, obs, actions, rewards, next_obs, terminated):
-        """One gradient step of the loss between targets and predictions (compiled by tf.function)."""
-        y = tf.stop_gradient(self.targets(rewards, next_obs, terminated))
-        weights = self.network.trainable_variables
-        with tf.GradientTape() as tape:
-            loss = self._loss_fn(y, self.prediction(obs, actions))
-        self.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
-        return loss
-
-    def update_due(self) -> bool:
-        """Does the transition of the step in progress (not yet remembered) bring an update?"""
-        return self.buffer.added + 1 >= self.starts and (self.total_steps + 1) % self.train_every == 0
-
-    def _remember(self, s, a, r, s2, terminated):
-        """Store the transition; when an update is due, count it and return its batch (else None)."""
-        due = self.update_due()
-        self.buffer.add(s, a, r, s2, terminated)
-        if not due:
-            return None
-        self.updates += 1
-        return self.buffer.sample(self.batch_size, self.batch_mode)
-
-    def learn(self, s, a, r, s2, a2, terminated):
-        """Remember the transition; every ``train_every`` steps once learning has started, one update."""
-        batch = self._remember(s, a, r, s2, terminated)
-        return None if batch is None else float(self.train_step(*batch))
-
     # -- using the network -----------------------------------------------------------
     def forward(self, observations) -> np.ndarray:
         """The network's outputs for a batch of observations (a compiled call, not ``predict()``)."""
@@ -271,6 +273,30 @@ class DQN(DeepAgent, ControlAgent):
     epsilon_decay_steps = Param(10_000, low=0, doc="linear decay to epsilon_min over this many steps (0 = off)")
     target_update = Param(1000, low=1, log=True, symbol="C", doc="steps between target network refreshes")
 
+    # -- the update rule: Q-learning targets from the target network -----------------
+    def prediction(self, obs, actions):
+        return tf.gather(self.network(obs, training=True), tf.cast(actions, tf.int32), batch_dims=1)
+
+    def bootstrap(self, next_obs):
+        return tf.reduce_max(self.target_network(next_obs, training=False), axis=1)
+
+    def learn(self, s, a, r, s2, a2, terminated):
+        loss = super().learn(s, a, r, s2, a2, terminated)
+        self._refresh_when_due()
+        return loss
+
+    def _refresh_when_due(self) -> None:
+        if (self.total_steps + 1) % self.target_update == 0:
+            self.refresh_target()
+
+    def refresh_target(self) -> None:
+        """Copy the online network's weights into the target network."""
+        for target, online in zip(self.target_network.weights, self.network.weights):
+            target.assign(online)
+        self.target_updates += 1
+        log.info("step %d: target network refreshed (%d so far)", self.total_steps + 1, self.target_updates)
+
+    # -- building and acting -----------------------------------------------------------
     @property
     def n_outputs(self) -> int:
         return self.n_actions
@@ -296,53 +322,6 @@ class DQN(DeepAgent, ControlAgent):
             a = self._exploring_action()                  # only runs when it is needed
             return policies.greedy(self.q(obs), self.rng) if a is None else a
         return super().act(obs, explore)
-
-    @cached_property
-    def _train_step_and_q(self):
-        """The update and the greedy action's values in one compiled call: ``(obs, ..., terminated, s2) -> (loss, q(s2))``.
-
-        ``q(s2)`` is computed with the weights *before* the update, exactly
-        what :meth:`act` would have used (TensorFlow runs the operations on a
-        variable in program order), so the run is the same, one call shorter.
-        """
-        def step(obs, actions, rewards, next_obs, terminated, upcoming):
-            q = self.network(upcoming[None], training=False)[0]
-            return self._train_step(obs, actions, rewards, next_obs, terminated), q
-
-        return tf.function(step).get_concrete_function(*self._batch_specs(), self._spec(batch=False))
-
-    def act_and_learn(self, s, a, r, s2, terminated, explore=True):
-        """As act-then-learn; when the next action is greedy and an update is due, both in one compiled call."""
-        if terminated or not explore or self.policy != "epsilon_greedy" or not self.update_due():
-            return super().act_and_learn(s, a, r, s2, terminated, explore)
-        a2 = self._exploring_action()
-        if a2 is not None:  # exploring: no network needed for the action
-            return a2, self.learn(s, a, r, s2, a2, terminated)
-        loss, q = self._train_step_and_q(*self._remember(s, a, r, s2, terminated), s2)
-        self._refresh_when_due()
-        return policies.greedy(q.numpy(), self.rng), float(loss)
-
-    def prediction(self, obs, actions):
-        return tf.gather(self.network(obs, training=True), tf.cast(actions, tf.int32), batch_dims=1)
-
-    def bootstrap(self, next_obs):
-        return tf.reduce_max(self.target_network(next_obs, training=False), axis=1)
-
-    def learn(self, s, a, r, s2, a2, terminated):
-        loss = super().learn(s, a, r, s2, a2, terminated)
-        self._refresh_when_due()
-        return loss
-
-    def _refresh_when_due(self) -> None:
-        if (self.total_steps + 1) % self.target_update == 0:
-            self.refresh_target()
-
-    def refresh_target(self) -> None:
-        """Copy the online network's weights into the target network."""
-        for target, online in zip(self.target_network.weights, self.network.weights):
-            target.assign(online)
-        self.target_updates += 1
-        log.info("step %d: target network refreshed (%d so far)", self.total_steps + 1, self.target_updates)
 
     def state_dict(self):
         out = super().state_dict()
