@@ -29,9 +29,8 @@ reproduces the loop exactly (tests/test_mountain_car.py checks it).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -129,18 +128,53 @@ def _curves(histories, episodes: int, label: str, params: dict) -> Curves:
 
 
 def _run_batch(agents: list, episodes: int) -> list:
-    """One batch, in a worker process: the agents come back as :func:`course.batched.run` leaves them."""
+    """A piece of work: one batch (seeds inside the agents); the agents come back as batched.run leaves them."""
     batched.run(agents, episodes, progress=False)
     return agents
+
+
+def _run_one(make_agent, seed: int, params: dict, episodes: int, run_kwargs: dict, checkpoint: str | None):
+    """A piece of work: one run through the agent's own loop; returns its History.
+
+    With ``checkpoint`` (a path on a filesystem every worker sees) the run
+    saves itself after each episode and, started again on another worker
+    after a loss, resumes from the last save instead of starting over.
+    """
+    agent = make_agent(seed=seed, **params)
+    observers = []
+    if checkpoint is not None:
+        from pathlib import Path
+
+        from .events import Observer
+
+        class SaveEachEpisode(Observer):
+            def on_episode_end(self, agent, ep):
+                agent.save(checkpoint)
+
+        if Path(checkpoint).exists():
+            agent.load(checkpoint)
+        observers.append(SaveEachEpisode())
+    left = episodes - len(agent.history)
+    if left > 0:
+        agent.run(left, observers=observers, **run_kwargs)
+    return agent.history
 
 
 def _default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def _chunks(agents: list, n: int) -> list[list]:
+    """``agents`` cut into ``n`` nearly equal consecutive pieces (runs are independent: any cut gives the same)."""
+    n = max(1, min(n, len(agents)))
+    bounds = np.linspace(0, len(agents), n + 1).round().astype(int)
+    return [agents[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
 def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int, episodes: int, *, seed: int = 0,
             fixed: dict[str, Any] | None = None, labels: Iterable[str] | None = None, progress: bool = True,
-            workers: int | None = None, desc: str = "settings", **run_kwargs) -> list[Curves]:
+            workers: int | None = None, desc: str = "settings", scheduler: Any = None,
+            checkpoints: str | None = None, **run_kwargs) -> list[Curves]:
     """:func:`average` for each setting (a dict of parameters over ``fixed``); a list of :class:`Curves`.
 
     For comparisons that change more than one parameter at a time, e.g. the
@@ -150,77 +184,110 @@ def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int,
                 [{"tilings": k, "alpha": 0.5 / k} for k in (1, 2, 4, 8, 16)], runs=20, episodes=500,
                 fixed={"epsilon": 0.0, "gamma": 1.0})
 
-    Batched settings (see the module docstring) run their batches side by
-    side in ``workers`` processes (default: one per CPU core; 1 runs them
-    here, one after the other).  Workers are started fresh (``spawn``),
-    never forked, so a notebook that has loaded TensorFlow can use them;
-    ``make_agent`` need not be picklable, the agents it built must be.
+    Where the pieces run (see :mod:`course.executors`):
+
+    * by default, batches of batched settings run side by side in
+      ``workers`` local processes (default: one per CPU core; 1 runs them
+      here), and every other run here, one after the other.  Workers are
+      started fresh (``spawn``), never forked, so a notebook that has loaded
+      TensorFlow can use them; the agents ``make_agent`` built travel to
+      them and must be picklable, ``make_agent`` itself need not be;
+    * with a Dask ``scheduler`` (or ``COURSE_SCHEDULER``), every piece goes
+      to the cluster: batches cut so that every worker gets some, and each
+      run of the plain loop on its own (then ``make_agent`` must be
+      picklable, e.g. a :class:`factory`).  ``checkpoints``, a folder every
+      worker can reach, lets a plain run resume after a lost worker.
+
+    The results are the same wherever the pieces run: seeds travel with them.
     """
+    from . import executors
+
     runs, episodes = _positive("runs", runs), _positive("episodes", episodes)
     settings = [{**(fixed or {}), **dict(s)} for s in settings]
     labels = list(labels) if labels is not None else [_label(s) or "runs" for s in settings]
     if len(labels) != len(settings):
         raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
     workers = _default_workers() if workers is None else _positive("workers", workers)
+    scheduler = executors.scheduler_address(scheduler)
     show = progress and progress_enabled()
 
-    # A setting whose first agent can be batched builds all its runs for the batches below; any other
-    # setting runs now, one run at a time through the agent's own loop (built one by one: a deep agent's
-    # replay buffer and networks exist for one run at a time).
+    # A setting whose first agent can be batched builds all its runs for the batches below.  Any other
+    # setting runs through the agent's own loop: here, now, one run at a time (a deep agent's replay
+    # buffer and networks exist for one run at a time), or as one piece per run on a cluster.
     results: list[Curves | None] = [None] * len(settings)
     pending: dict[int, list] = {}
+    loop_runs: list[tuple[int, int]] = []  # (setting, run) pieces of the plain loop for a cluster
     for i, (params, label) in enumerate(zip(settings, labels)):
         first = make_agent(seed=seed, **params)
         if not run_kwargs and batched.supports(first):
             pending[i] = [first] + [make_agent(seed=seed + r, **params) for r in range(1, runs)]
-            continue
-        histories = []
-        for r in tqdm(range(runs), desc=label, unit="run", disable=not show, leave=False):
-            agent = first if r == 0 else make_agent(seed=seed + r, **params)
-            first = None
-            histories.append(agent.run(episodes, **run_kwargs))
-        results[i] = _curves(histories, episodes, label, params)
+        elif scheduler is not None:
+            loop_runs += [(i, r) for r in range(runs)]
+        else:
+            histories = []
+            for r in tqdm(range(runs), desc=label, unit="run", disable=not show, leave=False):
+                agent = first if r == 0 else make_agent(seed=seed + r, **params)
+                first = None
+                histories.append(agent.run(episodes, **run_kwargs))
+            results[i] = _curves(histories, episodes, label, params)
 
     batches: dict[tuple, list] = {}
     for agents in pending.values():
         batches.setdefault(batched.batch_key(agents[0]), []).extend(agents)
     groups = list(batches.values())
-    bar = tqdm(total=len(groups), desc=desc, unit="batch", disable=not (show and len(groups) > 1))
-    try:
-        if workers == 1 or len(groups) <= 1:
-            for agents in groups:
-                batched.run(agents, episodes, progress=show)
-                bar.update(1)
-        else:
-            done: dict[int, object] = {}  # id of an agent built here -> the same agent, run in a worker
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(groups)), mp_context=context) as pool:
-                futures = {pool.submit(_run_batch, agents, episodes): agents for agents in groups}
-                for future in as_completed(futures):
-                    for mine, theirs in zip(futures[future], future.result()):
-                        done[id(mine)] = theirs
-                    bar.update(1)
-            pending = {i: [done[id(a)] for a in agents] for i, agents in pending.items()}
-    finally:
+    if scheduler is not None:  # cut the batches so that every worker of the cluster gets work
+        want = 2 * executors.cluster_workers(scheduler)
+        total = sum(len(g) for g in groups) or 1
+        groups = [c for g in groups for c in _chunks(g, round(want * len(g) / total))]
+    histories: dict[tuple[int, int], Any] = {}
+    if scheduler is None and (workers == 1 or len(groups) <= 1):
+        bar = tqdm(total=len(groups), desc=desc, unit="batch", disable=not (show and len(groups) > 1))
+        for agents in groups:
+            batched.run(agents, episodes, progress=show)
+            bar.update(1)
         bar.close()
+    elif groups or loop_runs:
+        done: dict[int, object] = {}  # id of an agent built here -> the same agent, run in a worker
+        bar = tqdm(total=len(groups) + len(loop_runs), desc=desc, unit="piece", disable=not show)
+        try:
+            with executors.executor(min(workers, max(1, len(groups))), scheduler) as pool:
+                futures = {pool.submit(_run_batch, agents, episodes): agents for agents in groups}
+                for i, r in loop_runs:
+                    path = None if checkpoints is None else os.path.join(checkpoints, f"setting{i}-run{r}.npz")
+                    futures[pool.submit(_run_one, make_agent, seed + r, settings[i], episodes, run_kwargs,
+                                        path)] = (i, r)
+                for future in as_completed(futures):
+                    key = futures[future]
+                    if isinstance(key, tuple):
+                        histories[key] = future.result()
+                    else:
+                        for mine, theirs in zip(key, future.result()):
+                            done[id(mine)] = theirs
+                    bar.update(1)
+        finally:
+            bar.close()
+        pending = {i: [done[id(a)] for a in agents] for i, agents in pending.items()}
     for i, agents in pending.items():
         results[i] = _curves([a.history for a in agents], episodes, labels[i], settings[i])
+    for i in {i for i, _ in loop_runs}:
+        results[i] = _curves([histories[i, r] for r in range(runs)], episodes, labels[i], settings[i])
     return results
 
 
 def average(make_agent: Callable[..., Any], runs: int, episodes: int, *, seed: int = 0, label: str = "",
-            params: dict[str, Any] | None = None, progress: bool = True, **run_kwargs) -> Curves:
-    """``runs`` runs of ``make_agent(seed=seed + i, **params)`` for ``episodes`` episodes each."""
+            params: dict[str, Any] | None = None, progress: bool = True, workers: int | None = 1,
+            scheduler: Any = None, **run_kwargs) -> Curves:
+    """``runs`` runs of ``make_agent(seed=seed + i, **params)`` for ``episodes`` episodes each (see :func:`compare`)."""
     params = dict(params or {})
     return compare(make_agent, [params], runs, episodes, seed=seed, labels=[label or _label(params) or "runs"],
-                   progress=progress, workers=1, **run_kwargs)[0]
+                   progress=progress, workers=workers, scheduler=scheduler, **run_kwargs)[0]
 
 
 def sweep(make_agent: Callable[..., Any], param: str, values: Iterable, runs: int, episodes: int, *,
           seed: int = 0, fixed: dict[str, Any] | None = None, progress: bool = True, workers: int | None = None,
-          **run_kwargs) -> dict[Any, Curves]:
-    """:func:`average` for each value of ``param`` (over ``fixed``); returns {value: Curves}."""
+          scheduler: Any = None, **run_kwargs) -> dict[Any, Curves]:
+    """:func:`average` for each value of ``param`` (over ``fixed``); returns {value: Curves} (see :func:`compare`)."""
     values = list(values)
     curves = compare(make_agent, [{param: v} for v in values], runs, episodes, seed=seed, fixed=fixed,
-                     progress=progress, workers=workers, desc=f"sweep {param}", **run_kwargs)
+                     progress=progress, workers=workers, desc=f"sweep {param}", scheduler=scheduler, **run_kwargs)
     return dict(zip(values, curves))

@@ -38,6 +38,7 @@ Command line::
     course figures sutton-barto-10.2 --out figs # one figure
     course figures --lesson 18 --scale full     # every figure of lesson 18, at the book's scale
     course figures --lesson 18 --format svg --dpi 200
+    course figures --lesson 14 --scale full --scheduler tcp://host:8786   # on a Dask cluster
 """
 
 from __future__ import annotations
@@ -235,6 +236,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="smoke, lesson or full (default: COURSE_SCALE, smoke under CI, else lesson)")
     p.add_argument("--format", choices=FORMATS, default="png", help="image format (default: png)")
     p.add_argument("--dpi", type=_positive("--dpi"), default=110, help="resolution of png images (default: 110)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the experiments' pieces on this Dask cluster (e.g. tcp://host:8786; needs the "
+                        "[cluster] extra); default: COURSE_SCHEDULER, else local processes")
     return p
 
 
@@ -263,6 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     OUTPUT.format, OUTPUT.dpi = args.format, args.dpi
+    if args.scheduler:
+        import os
+
+        from ..executors import SCHEDULER_ENV, cluster_workers
+
+        try:
+            cluster_workers(args.scheduler)  # fail now, in one line, if it cannot be reached
+        except (ConnectionError, RuntimeError, ValueError) as e:
+            print(f"course figures: {e}", file=sys.stderr)
+            return 2
+        os.environ[SCHEDULER_ENV] = args.scheduler
     total = time.perf_counter()
     for i, f in enumerate(chosen, 1):
         print(f"[{i}/{len(chosen)}] {f.name} ({scale} scale) ...", flush=True)

@@ -1,0 +1,92 @@
+"""Where the independent pieces of an experiment run: a local process pool, or a Dask cluster.
+
+The experiments API (:mod:`course.experiments`) cuts a sweep into pieces of
+work that need nothing from each other: a batch of runs of the batched
+runner, or one run of an agent through its own loop.  Each piece carries its
+seeds, so it gives the same result wherever it runs.  :func:`executor`
+yields a :class:`concurrent.futures.Executor` to hand them to:
+
+* by default a pool of local worker processes (``spawn``: fresh interpreters,
+  safe beside TensorFlow), one per CPU core;
+* a Dask cluster when a scheduler is named: ``scheduler="tcp://HOST:8786"``
+  in Python, ``course figures ... --scheduler tcp://HOST:8786``, or the
+  environment variable ``COURSE_SCHEDULER``.  A ``distributed.LocalCluster``
+  or ``distributed.Client`` object works too.
+
+Dask is optional (``pip install -e ".[cluster]"``) and imported only when a
+scheduler is named.  A worker lost halfway costs nothing but time: the Dask
+scheduler gives its pieces to another worker, and a piece that checkpoints
+(a long deep-agent run) resumes from its last checkpoint there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+__all__ = ["SCHEDULER_ENV", "executor", "scheduler_address", "cluster_workers", "close"]
+
+SCHEDULER_ENV = "COURSE_SCHEDULER"
+CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler before giving up
+
+_clients: dict[str, Any] = {}  # one Dask client per scheduler address, kept for the process's life
+
+
+def scheduler_address(scheduler: Any = None) -> Any:
+    """The scheduler in force: the argument, else ``COURSE_SCHEDULER``, else None (the local pool)."""
+    if scheduler is None or scheduler == "":
+        scheduler = os.environ.get(SCHEDULER_ENV, "").strip() or None
+    return scheduler
+
+
+def _client(scheduler: Any):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError(f"scheduler={scheduler!r} needs Dask, which is not installed: "
+                           f'pip install -e ".[cluster]" (or pip install "dask[distributed]")') from None
+    if isinstance(scheduler, Client):
+        return scheduler
+    address = getattr(scheduler, "scheduler_address", scheduler)  # a LocalCluster or the like
+    if not isinstance(address, str):
+        raise ValueError(f"scheduler={scheduler!r} is not valid: scheduler must be an address "
+                         f"such as 'tcp://host:8786', a Dask cluster or a Dask Client")
+    client = _clients.get(address)
+    if client is None or client.status not in ("running", "connecting"):
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            raise ConnectionError(f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s: "
+                                  f"{e}. Start one with `dask scheduler` and `dask worker {address}`, or leave "
+                                  f"the scheduler out (and {SCHEDULER_ENV} unset) to use local processes") from None
+        _clients[address] = client
+        print(f"course: Dask scheduler {address}, {len(client.scheduler_info()['workers'])} workers, "
+              f"dashboard {client.dashboard_link}", flush=True)
+    return client
+
+
+def cluster_workers(scheduler: Any) -> int:
+    """How many workers the named cluster has now (at least 1)."""
+    return max(1, len(_client(scheduler).scheduler_info()["workers"]))
+
+
+@contextmanager
+def executor(workers: int, scheduler: Any = None) -> Iterator[Executor]:
+    """An executor for independent pieces of work: local processes, or the Dask cluster ``scheduler``."""
+    scheduler = scheduler_address(scheduler)
+    if scheduler is None:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+        return
+    with _client(scheduler).get_executor(pure=False) as pool:
+        yield pool
+
+
+def close() -> None:
+    """Close the Dask clients this process opened (before its cluster goes away)."""
+    for client in _clients.values():
+        client.close()
+    _clients.clear()
