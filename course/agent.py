@@ -163,6 +163,16 @@ class Agent(Configurable):
         if observer in self.observers:
             self.observers.remove(observer)
 
+    def show_start(self) -> None:
+        """Put the environment where the first episode will start, so it can be drawn before any run.
+
+        Does something only before the agent's first episode: the run's first
+        reset uses the same seed, so the run starts from exactly this state
+        (a panel's live view calls this after a Reset).
+        """
+        if not self._env_seeded:
+            self.env.reset(seed=self._env_seed)
+
     def _reset_env(self):
         if not self._env_seeded:
             self._env_seeded = True

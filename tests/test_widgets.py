@@ -452,3 +452,55 @@ def test_the_epsilon_slider_shows_the_schedule_sets_its_start_and_reset_restores
     panel.reset()
     assert panel.agent is not agent and panel.agent.epsilon == panel.agent.exploration == 1.0
     assert panel.controls["epsilon"].widget.value == 1.0
+
+
+# -- any Gymnasium environment, and a view that cannot draw ----------------------------------------------
+GYM_ENVS = ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "FrozenLake-v1", "FrozenLake8x8-v1", "CliffWalking-v1",
+            "Taxi-v4"]
+
+
+@pytest.mark.parametrize("name", GYM_ENVS)
+def test_a_gymnasium_environment_runs_in_a_panel_with_the_live_view(name):
+    """Gymnasium's own renderers (pygame) draw in the panel; Box observations use the identity features.
+
+    Blackjack (tuple observations) needs an observation mapping, and MountainCarContinuous and
+    Pendulum have continuous actions, which no agent of the kit takes: they are not here.
+    """
+    import gymnasium as gym
+
+    env = gym.make(name, render_mode="rgb_array", max_episode_steps=50)
+    panel = Panel(lambda alpha=0.1, seed=0: QLearning(env, alpha=alpha, seed=seed), params=[QLearning], episodes=2,
+                  background=False)
+    panel.run(wait=True)
+    assert panel.agent.episode == 2 and panel.view.error is None
+    assert panel.view.frames >= 1 and bytes(panel.view.image.value).startswith(JPEG)
+
+
+def test_a_view_whose_render_raises_leaves_the_run_going():
+    import gymnasium as gym
+
+    class Broken(gym.Wrapper):
+        def render(self):
+            raise RuntimeError("no display here")
+
+    env = Broken(gym.make("CliffWalking-v1", render_mode="rgb_array", max_episode_steps=30))
+    panel = Panel(lambda alpha=0.5, seed=0: QLearning(env, alpha=alpha, seed=seed), params=[QLearning], episodes=3,
+                  background=False)
+    panel.run(wait=True)
+    assert panel.agent.episode == 3 and "error" not in panel.status.value
+    assert isinstance(panel.view.error, RuntimeError) and "no display here" in panel.view.message.value
+
+
+def test_after_reset_the_view_shows_the_new_agents_first_frame():
+    from widgets.view import encode
+
+    env = make("maze")  # one environment shared by every agent the factory builds, as in the lessons
+    panel = Panel(lambda alpha=0.5, seed=0: QLearning(env, alpha=alpha, seed=seed), params=[QLearning], episodes=1,
+                  background=False)
+    panel.run(steps=7, wait=True)
+    moved = bytes(panel.view.image.value)
+    panel.reset()
+    first = encode(panel.agent.env.unwrapped.draw(policy=np.stack(
+        [panel.agent.q(s) for s in range(env.observation_space.n)], axis=1)))
+    assert bytes(panel.view.image.value) != moved
+    assert bytes(panel.view.image.value) == first

@@ -401,7 +401,7 @@ class Panel(Observer):
                                   self.episode_button, self.reset_button],
                                  layout=widgets.Layout(flex_flow="row wrap")))
         rows.append(widgets.HBox([self.view_box, self.overlay_box]))
-        rows += [self.status, self.message,
+        rows += [self.status, self.message, self.view.message,
                  widgets.HBox([self.view.image, self.curves.image], layout=widgets.Layout(flex_flow="row wrap",
                                                                                           align_items="center")),
                  self.log]

@@ -27,6 +27,8 @@ Any other environment is shown through its own ``render()`` (built with
 
 from __future__ import annotations
 
+import html
+
 import cv2
 import gymnasium as gym
 import ipywidgets as widgets
@@ -80,6 +82,7 @@ def frame(agent, overlay: str = "none", tables: dict[str, np.ndarray] | None = N
     ``tables`` are overlay tables computed earlier (:func:`overlay_tables`); by default they are computed now.
     """
     env = agent.env
+    agent.show_start()  # before the first episode: the state it will start from (not a previous agent's)
     if not started(env):
         return None
     draw = getattr(env.unwrapped, "draw", None)
@@ -121,6 +124,8 @@ class LiveView(Observer):
         self.image = image if image is not None else widgets.Image(format="jpeg")
         if not self.image.value:
             self.image.layout.display = "none"  # no broken-picture icon before the first frame
+        self.message = widgets.HTML()  # why the environment cannot be drawn, if it cannot
+        self.error: BaseException | None = None  # the drawing error; the view stays off until shown afresh
         self.throttle = Throttle(fps, share)
         self.overlay = overlay
         self.enabled = enabled
@@ -130,7 +135,7 @@ class LiveView(Observer):
         self._tables: tuple = (None, "none", {})  # (agent, overlay, the tables drawn over the frames)
 
     def on_step(self, agent, step) -> None:
-        if self.enabled and self.throttle.due():
+        if self.enabled and self.error is None and self.throttle.due():
             begun = self.throttle.begin()
             self.show(agent)
             self.throttle.done(begun)
@@ -143,7 +148,29 @@ class LiveView(Observer):
         """Draw the environment now (also when paused, after a step, after a Reset).
 
         ``fresh=True`` recomputes the overlay whatever its rate (the run has ended).
+        A picture that cannot be drawn (``render()`` raises) is reported
+        under the view and the view pauses; learning goes on.
         """
+        if fresh:
+            self.error, self.message.value = None, ""
+        elif self.error is not None:
+            return
+        try:
+            rgb = self._frame(agent, fresh)
+        except Exception as e:  # noqa: BLE001 - any drawing error: report it, never stop the learning
+            self.error = e
+            self.message.value = (f"<span style='color:#b00'>the live view cannot draw this environment: "
+                                  f"{html.escape(type(e).__name__)}: {html.escape(str(e))}; learning goes on</span>")
+            return
+        if rgb is None:  # nothing to draw yet: no stale picture of another agent
+            self.image.layout.display = "none"
+            return
+        self.image.value = encode(rgb)
+        if self.image.layout.display == "none":
+            self.image.layout.display = None
+        self.frames += 1
+
+    def _frame(self, agent, fresh: bool) -> np.ndarray | None:
         if self._offered[0] is not agent:
             self._offered = (agent, overlays(agent))
         overlay = self.overlay if self.overlay in self._offered[1] else "none"
@@ -151,9 +178,4 @@ class LiveView(Observer):
             begun = self._tables_throttle.begin()
             self._tables = (agent, overlay, overlay_tables(agent, overlay))
             self._tables_throttle.done(begun)
-        rgb = frame(agent, overlay, self._tables[2])
-        if rgb is not None:
-            self.image.value = encode(rgb)
-            if self.frames == 0:
-                self.image.layout.display = None
-            self.frames += 1
+        return frame(agent, overlay, self._tables[2])
