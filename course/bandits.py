@@ -73,6 +73,8 @@ class Testbed(Configurable):
     deviation (Exercise 2.5 uses 0.01, with every run starting at 0).
     """
 
+    __test__ = False  # (its name starts with "Test": not a pytest class)
+
     runs = Param(2000, low=1, live=False, doc="independent runs advanced together")
     arms = Param(10, low=1, high=1000, live=False, doc="arms (actions)", symbol="k")
     mean = Param(0.0, live=False, doc="mean of the true values q*(a) when they are drawn")
@@ -149,7 +151,7 @@ class ActionValueAgent(_Learner):
     """ε-greedy on action-value estimates: sample averages or constant α, optimistic Q0, optional UCB (c > 0)."""
 
     epsilon = Param(0.1, low=0.0, high=1.0, symbol="ε", doc="probability of a random arm")
-    alpha = Param(None, low=0.0, high=1.0, low_open=True, allow_none=True, symbol="α",
+    alpha = Param(None, low=0.0, high=1.0, low_open=True, allow_none=True, kind=float, symbol="α",
                   doc="constant step size (None: sample average, 1/n)")
     q0 = Param(0.0, low=-100.0, high=100.0, live=False, symbol="Q₀", doc="initial action value")
     c = Param(0.0, low=0.0, high=10.0, symbol="c", doc="UCB exploration degree (0: no UCB)")
@@ -227,6 +229,7 @@ class Result:
     reward_stderr: np.ndarray
     optimal_stderr: np.ndarray
     runs: int
+    per_run_reward: np.ndarray  # each run's average reward over all its steps, shape (runs,)
 
     @property
     def steps(self) -> int:
@@ -246,6 +249,7 @@ class BanditRun:
         self._reward: list[np.ndarray] = []
         self._reward_sq: list[np.ndarray] = []
         self._optimal: list[np.ndarray] = []
+        self._total = np.zeros(testbed.runs)
 
     @property
     def steps(self) -> int:
@@ -258,6 +262,7 @@ class BanditRun:
             actions = agent.act()
             rewards, optimal = bed.pull(actions)
             agent.learn(actions, rewards)
+            self._total += rewards
             self._reward.append(rewards.mean())
             self._reward_sq.append(np.square(rewards).mean())
             self._optimal.append(optimal.mean())
@@ -269,7 +274,8 @@ class BanditRun:
         reward = np.array(self._reward)
         optimal = np.array(self._optimal)
         var = np.maximum(np.array(self._reward_sq) - reward ** 2, 0.0) * n / max(n - 1, 1)
-        return Result(reward, optimal, np.sqrt(var / n), np.sqrt(optimal * (1 - optimal) / max(n - 1, 1)), n)
+        return Result(reward, optimal, np.sqrt(var / n), np.sqrt(optimal * (1 - optimal) / max(n - 1, 1)), n,
+                      self._total / max(self.steps, 1))
 
 
 def run(agent: _Learner, testbed: Testbed, steps: int = 1000) -> Result:
