@@ -140,6 +140,11 @@ class _Learner(Configurable):
         self.runs, self.arms, self.t = runs, arms, 0
         self._rows = np.arange(runs)
 
+    @property
+    def step(self) -> int:
+        """Steps taken so far (each run has taken this many)."""
+        return self.t
+
     def act(self) -> np.ndarray:  # pragma: no cover - each learner says how it acts
         raise NotImplementedError
 
