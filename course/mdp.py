@@ -140,7 +140,10 @@ def toward_goal(world: GridWorld) -> Policy:
     replaced by the other direction towards the goal, else by the first
     free one of up, down, left, right.  It knows nothing of wind, and it has
     no memory: in the maze it can go back and forth in front of a wall for ever.
+    On a random walk it always steps right.
     """
+    if not isinstance(world, GridWorld):
+        return lambda state, rng: world.action_names.index("right")
     goal_row, goal_col = world.pos_of(world.goal_state)
     index = {move: i for i, (_, move) in enumerate(MOVES[:4])}
 
