@@ -134,3 +134,22 @@ def test_plain_python_loop_agrees_with_the_batched_runner_on_average():
     plain = np.mean([np.mean(bandits.plain_epsilon_greedy(0.1, 500, seed)[1][-100:]) for seed in range(200)])
     batched = curves(ActionValueAgent(epsilon=0.1, seed=0), steps=500, runs=200).optimal[-100:].mean()
     assert abs(plain - batched) < 0.08
+
+
+def test_figure_2_2_writes_the_six_series_with_steps_from_one(tmp_path):
+    from course import figures
+
+    assert figures.main(["sutton-barto-2.2", "--out", str(tmp_path), "--scale", "smoke", "--runs", "30"]) == 0
+    table = figures.read_csv(tmp_path / "sutton-barto-2.2.csv")
+    assert set(table) == {f"epsilon={e} {q}" for e in ("0", "0.01", "0.1") for q in ("reward", "optimal")}
+    assert table["epsilon=0.1 reward"]["x"][0] == 1 and np.isfinite(table["epsilon=0.1 optimal"]["stderr"]).all()
+
+
+def test_lessons_2_and_3_have_their_figures(capsys):
+    from course import figures
+
+    assert figures.main(["--list", "--lesson", "2"]) == 0
+    listed = capsys.readouterr().out
+    assert all(f"sutton-barto-2.{i}" in listed for i in range(2, 7))
+    assert figures.main(["--list", "--lesson", "3"]) == 0
+    assert "lesson03-gridworlds" in capsys.readouterr().out
