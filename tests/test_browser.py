@@ -273,4 +273,4 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
     assert int(episodes) >= start_episode + 2 and running == "False"
     status = next((line for line in panel.inner_text().splitlines() if "steps/s" in line), "")
     print(f"{case.notebook}: {case.before_run}={before_value}, {case.during_run}={during_value} "
-          f"(set while running), {episodes} episodes, {time.monotonic() - started:.1f} s; status: {status}")
+          f"(set while running), {episodes} {case.counter}s, {time.monotonic() - started:.1f} s; status: {status}")
