@@ -61,7 +61,11 @@ def argmax_random(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     ``values`` has shape ``(runs, arms)``; the result has shape ``(runs,)``.
     """
     best = values == values.max(axis=1, keepdims=True)
-    return np.argmax(best * rng.random(values.shape), axis=1)  # a random number > 0 only where the row is maximal
+    choice = np.argmax(best, axis=1)  # the first maximum of each row
+    tied = np.flatnonzero(best.sum(axis=1) > 1)
+    if tied.size:  # only rows with ties need random numbers (all of them at the start, few later)
+        choice[tied] = np.argmax(best[tied] * rng.random((tied.size, values.shape[1])), axis=1)
+    return choice
 
 
 class Testbed(Configurable):
@@ -102,6 +106,7 @@ class Testbed(Configurable):
         else:
             self.q_star = self.rng.normal(self.mean, 1.0, (self.runs, self.arms))
         self._rows = np.arange(self.runs)
+        self._best = None
 
     def optimal(self) -> np.ndarray:
         """The best arm of each run now, shape ``(runs,)`` (the first one if several tie)."""
@@ -111,7 +116,9 @@ class Testbed(Configurable):
         """Pull arm ``actions[i]`` in run ``i``: returns (rewards, whether each was an optimal arm)."""
         actions = np.asarray(actions)
         chosen = self.q_star[self._rows, actions]
-        optimal = chosen >= self.q_star.max(axis=1)
+        if self.drift > 0 or self._best is None:
+            self._best = self.q_star.max(axis=1)  # (recomputed each step only while the values drift)
+        optimal = chosen >= self._best
         rewards = chosen + self.noise * self.rng.standard_normal(self.runs)
         if self.drift > 0:
             self.q_star += self.rng.normal(0.0, self.drift, self.q_star.shape)
