@@ -52,6 +52,8 @@ class Case:
     timeout: float = 240.0  # seconds for the whole case (a minute or two on an idle 2-core machine)
     only_panel: bool = False  # run only the first code cell and the cell that builds the panel
     name: str = ""  # the test's id and the screenshot's name (default: the notebook's name)
+    counter: str = "episode"  # what the status line counts ("episode N"), the "...s per Run" box and the agent's count
+    running: str = "a.running"  # the expression, in the check cell, that says whether the agent still runs
 
     @property
     def id(self) -> str:
@@ -82,6 +84,7 @@ CASES = [
     Case("lessons/18_games.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel", only_panel=True),
     Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",
          only_panel=True, timeout=300.0, name="18_games-pong"),
+    Case("lessons/02_bandits.ipynb", before_run="epsilon", during_run="c", counter="step", running="panel.running"),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -179,8 +182,8 @@ def _move(slider, presses: int) -> str:
     raise AssertionError(f"the slider did not move from {before}")
 
 
-def _episodes(panel) -> int:
-    m = re.search(r"episode (\d+)", panel.inner_text())
+def _episodes(panel, counter: str = "episode") -> int:
+    m = re.search(rf"{counter} (\d+)", panel.inner_text())
     return int(m.group(1)) if m else -1
 
 
@@ -234,13 +237,14 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
     # before Run: move one slider, ask for a long Run (so that it is still going when the next slider moves),
     # and check that a press of Run makes episodes advance
     shown_before = _move(_slider(panel, case.before_run), 5)
-    episodes_box = panel.locator(".widget-text", has=page.locator(".widget-label", has_text="episodes per Run"))
+    episodes_box = panel.locator(".widget-text", has=page.locator(".widget-label", has_text=f"{case.counter}s per Run"))
     episodes_box.locator("input").fill("100000")
     episodes_box.locator("input").press("Enter")
-    start_episode = _episodes(panel)
+    start_episode = _episodes(panel, case.counter)
     panel.locator("button.widget-button", has_text=re.compile(r"^\s*Run\s*$")).click()
     remaining = case.timeout - (time.monotonic() - started)
-    _wait(lambda: _episodes(panel) >= start_episode + 2, remaining / 2, "two episodes after pressing Run")
+    _wait(lambda: _episodes(panel, case.counter) >= start_episode + 2, remaining / 2,
+          f"two {case.counter}s after pressing Run")
 
     # while the agent learns: move another slider (the kernel's main thread is free to take it)
     shown_during = _move(_slider(panel, case.during_run), 3)
@@ -258,9 +262,9 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
         panel.content.activeCellIndex = panel.content.widgets.length - 1;
         await app.commands.execute('notebook:insert-cell-below');
         panel.content.activeCell.model.sharedModel.setSource(
-            "a = %s.agent\\nprint('CHECK', repr(a.%s), repr(a.%s), a.episode, a.running)");
+            "a = %s.agent\\nprint('CHECK', repr(a.%s), repr(a.%s), a.%s, %s)");
         await app.commands.execute('notebook:run-cell');
-    }""" % (case.panel, case.before_run, case.during_run))
+    }""" % (case.panel, case.before_run, case.during_run, case.counter, case.running))
     out = page.locator(".jp-OutputArea-output", has_text="CHECK").last
     out.wait_for(state="visible")
     _, before_value, during_value, episodes, running = out.inner_text().split()
@@ -269,4 +273,4 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
     assert int(episodes) >= start_episode + 2 and running == "False"
     status = next((line for line in panel.inner_text().splitlines() if "steps/s" in line), "")
     print(f"{case.notebook}: {case.before_run}={before_value}, {case.during_run}={during_value} "
-          f"(set while running), {episodes} episodes, {time.monotonic() - started:.1f} s; status: {status}")
+          f"(set while running), {episodes} {case.counter}s, {time.monotonic() - started:.1f} s; status: {status}")

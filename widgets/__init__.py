@@ -16,5 +16,8 @@ from .curves import LiveCurves
 from .panel import Panel
 from .runner import background_default
 from .view import LiveView
+from .bandit_panel import BanditPanel
+from .world_panel import WorldPanel
 
 __all__ = ["Panel", "Compare", "Control", "LiveView", "LiveCurves", "factory_params", "background_default"]
+__all__ += ["BanditPanel", "WorldPanel"]
