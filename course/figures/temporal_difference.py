@@ -171,9 +171,9 @@ def performance_vs_alpha(runs: int, episodes: int, seed: int = 0, chunk: int = 1
         help="cliff: interim (first 100 episodes) and asymptotic performance against alpha, Sarsa/Expected Sarsa/Q-learning")
 def interim_asymptotic(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 6.3: mean return per episode against α; interim over 100 episodes, asymptotic over many."""
-    interim_runs = runs or pick(smoke=2, lesson=50, full=50_000, scale=scale)
+    interim_runs = runs or pick(smoke=2, lesson=30, full=50_000, scale=scale)
     asym_runs = runs or pick(smoke=1, lesson=4, full=10, scale=scale)
-    asym_episodes = pick(smoke=20, lesson=1000, full=100_000, scale=scale)
+    asym_episodes = pick(smoke=20, lesson=500, full=100_000, scale=scale)
     interim = performance_vs_alpha(interim_runs, pick(smoke=20, lesson=100, full=100, scale=scale))
     asym = performance_vs_alpha(asym_runs, asym_episodes, seed=10**6)
     fig = Figure(figsize=(7, 4.5))
