@@ -18,3 +18,6 @@ from .runner import background_default
 from .view import LiveView
 
 __all__ = ["Panel", "Compare", "Control", "LiveView", "LiveCurves", "factory_params", "background_default"]
+from .values_panel import ValuesPanel  # noqa: E402  (lesson 09: values against the true ones)
+
+__all__ += ["ValuesPanel"]
