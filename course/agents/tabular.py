@@ -112,26 +112,33 @@ class DoubleQLearning(LegalActions, LinearControlAgent):
         return (self.w[:, idx] + self.w2[:, idx]) @ val
 
     def learn(self, s, a, r, s2, a2, terminated):
-        first = self.rng.random() < 0.5
-        pick, value = (self.w, self.w2) if first else (self.w2, self.w)
-        idx, val = self.features(s2)
+        pick, value = (self.w, self.w2) if self.rng.random() < 0.5 else (self.w2, self.w)
         if terminated:
             target = r
         else:
-            q_pick, q_value = pick[:, idx] @ val, value[:, idx] @ val
-            legal = self._legal(s2)
-            best = int(np.argmax(q_pick if legal is None else np.where(legal_mask(legal, q_pick.size), q_pick, -np.inf)))
-            target = r + self.gamma * q_value[best]
-        i, v = self.x(s, a)
-        delta = target - pick.reshape(-1)[i] @ v
-        pick.reshape(-1)[i] += self.alpha * delta * v
+            best = self.best_action(pick, s2)  # one table picks A* = argmax_a Q_pick(S', a) ...
+            target = r + self.gamma * self.table_q(value, s2)[best]  # ... the other one values it
+        return self.table_update(pick, self.x(s, a), target)
+
+    # -- the same steps as the one-table agents, on a table of one's choice --------
+    def table_q(self, table, obs) -> np.ndarray:
+        idx, val = self.features(obs)
+        return table[:, idx] @ val
+
+    def best_action(self, table, obs) -> int:
+        """argmax over the legal actions of ``table``'s values in ``obs`` (ties: the first)."""
+        q = self.table_q(table, obs)
+        legal = self._legal(obs)
+        if legal is not None:
+            q = np.where(np.isin(np.arange(q.size), legal), q, -np.inf)
+        return int(np.argmax(q))
+
+    def table_update(self, table, x, target: float) -> float:
+        idx, val = x
+        flat = table.reshape(-1)
+        delta = target - flat[idx] @ val
+        flat[idx] += self.alpha * delta * val
         return abs(float(delta))
-
-
-def legal_mask(legal: np.ndarray, n: int) -> np.ndarray:
-    mask = np.zeros(n, dtype=bool)
-    mask[legal] = True
-    return mask
 
 
 class ActorCritic(LinearControlAgent):
