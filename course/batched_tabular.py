@@ -136,19 +136,29 @@ def control(env, settings, *, runs: int, episodes: int, seed: int = 0, gamma: fl
         r = m.reward[si, ai] + m.std[si, ai] * rng.standard_normal(i.size)
         term = m.terminal[si, ai]
         legal2 = m.legal[s2]
-        a2 = _epsilon_greedy(Q[0, i, s2] + Q[1, i, s2], legal2, eps[i], rng)
+        dbl = is_double[i]
+        any_double = dbl.any()
+        q_behave = Q[0, i, s2] + Q[1, i, s2] if any_double else Q[0, i, s2]
+        a2 = _epsilon_greedy(q_behave, legal2, eps[i], rng)
         # which table this step updates (double-q: a fair coin), and which one values the target
-        tb = np.where(is_double[i], rng.random(i.size) < 0.5, 0).astype(np.int64)
-        vt = np.where(is_double[i], 1 - tb, tb)
-        pick = np.where(legal2, Q[tb, i, s2], -np.inf)
-        best = _random_choice(pick == pick.max(axis=1, keepdims=True), rng)
+        if any_double:
+            tb = np.where(dbl, rng.random(i.size) < 0.5, 0).astype(np.int64)
+            vt = np.where(dbl, 1 - tb, tb)
+        else:
+            tb = vt = np.zeros(i.size, dtype=np.int64)
         q_next = Q[tb, i, s2]
+        pick = np.where(legal2, q_next, -np.inf)
+        greedy = pick == pick.max(axis=1, keepdims=True)
+        best = _random_choice(greedy, rng) if any_double else np.argmax(greedy, axis=1)
         g_max = Q[vt, i, s2, best]  # q-learning: max_a Q(S',a); double-q: Q_other(S', argmax Q_this)
         g_sarsa = q_next[np.arange(i.size), a2]
-        n_legal = legal2.sum(axis=1)
-        greedy = pick == pick.max(axis=1, keepdims=True)
-        probs = eps[i, None] * legal2 / n_legal[:, None] + (1 - eps[i, None]) * greedy / greedy.sum(1, keepdims=True)
-        g_exp = (probs * np.where(legal2, q_next, 0.0)).sum(axis=1)
+        if (al == 2).any():
+            n_legal = legal2.sum(axis=1)
+            probs = (eps[i, None] * legal2 / n_legal[:, None]
+                     + (1 - eps[i, None]) * greedy / greedy.sum(1, keepdims=True))
+            g_exp = (probs * np.where(legal2, q_next, 0.0)).sum(axis=1)
+        else:
+            g_exp = g_max
         g = np.select([al == 0, al == 2], [g_sarsa, g_exp], g_max)
         target = r + np.where(term, 0.0, gamma * g)
         Q[tb, i, si, ai] += alpha[i] * (target - Q[tb, i, si, ai])

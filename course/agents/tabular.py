@@ -126,12 +126,12 @@ class DoubleQLearning(LegalActions, LinearControlAgent):
         return table[:, idx] @ val
 
     def best_action(self, table, obs) -> int:
-        """argmax over the legal actions of ``table``'s values in ``obs`` (ties: the first)."""
+        """argmax over the legal actions of ``table``'s values in ``obs`` (ties broken at random)."""
         q = self.table_q(table, obs)
         legal = self._legal(obs)
         if legal is not None:
             q = np.where(np.isin(np.arange(q.size), legal), q, -np.inf)
-        return int(np.argmax(q))
+        return policies.greedy(q, self.rng)
 
     def table_update(self, table, x, target: float) -> float:
         idx, val = x
