@@ -81,10 +81,15 @@ def _random_choice(mask: np.ndarray, rng) -> np.ndarray:
 
 
 def _epsilon_greedy(q, legal, eps, rng):
+    """Per row: with probability eps a random legal action, else a greedy one (ties broken at random)."""
     qm = np.where(legal, q, -np.inf)
     best = qm == qm.max(axis=1, keepdims=True)
+    a = np.argmax(best, axis=1)
     explore = rng.random(len(q)) < eps
-    return _random_choice(np.where(explore[:, None], legal, best), rng)
+    need = explore | (best.sum(axis=1) > 1)  # only these rows need a random draw among several actions
+    if need.any():
+        a[need] = _random_choice(np.where(explore[need, None], legal[need], best[need]), rng)
+    return a
 
 
 def _check(name, value, low, high):
