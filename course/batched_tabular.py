@@ -93,9 +93,11 @@ def _epsilon_greedy(q, legal, eps, rng):
 
 
 def _check(name, value, low, high):
+    """alpha must lie in (low, high], epsilon in [low, high]."""
     v = np.asarray(value, dtype=float)
-    if not np.all((v > low) & (v <= high)) if name == "alpha" else not np.all((v >= low) & (v <= high)):
-        bound = "(0, 1]" if name == "alpha" else f"[{low:g}, {high:g}]"
+    above = v > low if name == "alpha" else v >= low
+    if not np.all(above & (v <= high)):
+        bound = f"({low:g}, {high:g}]" if name == "alpha" else f"[{low:g}, {high:g}]"
         raise ValueError(f"{name}={value!r} is not valid: {name} must be in {bound}")
 
 

@@ -12,7 +12,7 @@ class states its update rule:
 
 :class:`LegalActions` lets a control agent explore only among the actions an
 environment allows in a state (the maximization-bias MDP: A has two actions,
-B ten).
+B ten); :class:`MaskedQLearning` is Q-learning with it, for Figure 6.5.
 """
 
 from __future__ import annotations
