@@ -85,6 +85,8 @@ CASES = [
     Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",
          only_panel=True, timeout=300.0, name="18_games-pong"),
     Case("lessons/02_bandits.ipynb", before_run="epsilon", during_run="c", counter="step", running="panel.running"),
+    Case("lessons/08_temporal_difference.ipynb", before_run="epsilon", during_run="alpha", title="The cliff"),
+    Case("lessons/09_n_step.ipynb", before_run="gamma", during_run="alpha"),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

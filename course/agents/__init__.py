@@ -20,3 +20,14 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
+    ActorCritic,
+    BatchMC,
+    BatchTD0,
+    DoubleQLearning,
+    LegalActions,
+    MaskedQLearning,
+    NStepTD,
+)
+
+__all__ += ["LegalActions", "NStepTD", "DoubleQLearning", "MaskedQLearning", "ActorCritic", "BatchTD0", "BatchMC"]
