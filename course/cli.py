@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,17 +39,54 @@ def lessons_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "lessons"
 
 
+#: JupyterLab settings the kit applies to the environment it runs in (``overrides.json``): no "news" prompt.
+LAB_SETTINGS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def lab_settings(prefix: str | Path = sys.prefix) -> Path:
+    """Write the kit's JupyterLab settings into ``PREFIX/share/jupyter/lab/settings/overrides.json``.
+
+    Settings already there are kept; the kit's are added (the file is
+    JupyterLab's documented place for an environment's defaults).
+    """
+    import json
+
+    path = Path(prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    try:
+        current = json.loads(path.read_text()) if path.exists() else {}
+    except ValueError:
+        current = {}
+    merged = {**current, **{k: {**current.get(k, {}), **v} for k, v in LAB_SETTINGS.items()}}
+    if merged != current:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(merged, indent=2))
+    return path
+
+
+def lab_command(folder: Path, port: int | None = None, no_browser: bool = False, rest: list[str] = ()) -> list[str]:
+    """The ``jupyter lab`` command line of ``course lab`` (as root, with ``--allow-root``)."""
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}"]
+    if port:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in rest:
+        cmd.append("--allow-root")
+    return cmd + list(rest)
+
+
 def _lab(args: argparse.Namespace, rest: list[str]) -> int:
     folder = Path(args.dir) if args.dir else lessons_dir()
     if not folder.is_dir():
         print(f"course lab: no lessons folder at {folder}; pass --dir", file=sys.stderr)
         return 2
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}"]
-    if args.port:
-        cmd.append(f"--port={args.port}")
-    if args.no_browser:
-        cmd.append("--no-browser")
-    cmd += rest
+    try:
+        lab_settings()
+    except OSError as e:  # a read-only environment: JupyterLab still runs, with its news prompt
+        print(f"course lab: could not write JupyterLab's settings ({e})", file=sys.stderr)
+    cmd = lab_command(folder, args.port, args.no_browser, rest)
+    if "--allow-root" in cmd and "--allow-root" not in rest:
+        print("course lab: running as root (common in containers), so JupyterLab gets --allow-root", flush=True)
     print("course lab:", " ".join(cmd), flush=True)
     return subprocess.call(cmd)
 
