@@ -181,6 +181,10 @@ class ProgressBar(Observer):
             self.bar.set_postfix(steps=ep.steps, ret=f"{ep.ret:g}", refresh=False)
 
     def on_run_end(self, agent, history):
+        if self.bar.total and self.bar.n < self.bar.total:  # another stop rule came first: say which, end at 100%
+            self.bar.set_postfix_str(f"stopped: {agent.stop_reason}", refresh=False)
+            self.bar.total = self.bar.n
+            self.bar.refresh()
         self.bar.close()
 
 

@@ -19,22 +19,33 @@ from . import curve_rows, figure, save
 @figure("lesson18-pong-view", lesson=18, help="Pong: the raw screen and the agent's two stacked frames")
 def pong_view(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Lesson 18, section 6: what a random player sees after 50 steps (runs and scale do not matter)."""
-    import imageio.v3 as iio
-
     from ..envs.atari import random_play
-    from ..video import side_by_side
 
     pong = make("pong")
     obs = random_play(pong, steps=50, seed=0)
-    path = out / "lesson18-pong-view.png"
-    iio.imwrite(path, side_by_side(pong.render(), obs))
-    return [path]
+    screen = pong.render()
+    frames = obs.shape[-1]
+    fig = Figure(figsize=(3.2 * (1 + frames), 4))
+    axes = fig.subplots(1, 1 + frames)
+    axes[0].imshow(screen)
+    axes[0].set_title(f"the screen ({screen.shape[0]}x{screen.shape[1]} colour)", fontsize="medium")
+    for c, ax in enumerate(axes[1:]):
+        ax.imshow(obs[..., c], cmap="gray", vmin=0, vmax=255)
+        which = "older frame" if c < frames - 1 else "newest frame"
+        ax.set_title(f"agent's input {c + 1}: {which}\n({obs.shape[0]}x{obs.shape[1]} grey)", fontsize="medium")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("Pong after 50 random steps: what is on the screen, and what the agent sees")
+    return save(fig, out, "lesson18-pong-view")
 
 
 @figure("lesson18-pong-dqn", lesson=18,
-        help="Pong: the short DQN and Double DQN runs of the lesson (return and length of each game)")
+        help="Pong: the short DQN and Double DQN runs of the lesson: up to 5 games within a step budget")
 def pong_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
-    """Lesson 18, section 10: the short run (5 games or 20,000 steps, epsilon decay over 500 steps)."""
+    """Lesson 18, section 10: the short run (up to 5 games within 300 / 3,000 / 20,000 steps; epsilon decays over 500)."""
+    from matplotlib.ticker import MaxNLocator
+
     from ..agents.deep import DQN, DoubleDQN
     from ..presets import preset
 
@@ -44,13 +55,15 @@ def pong_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
     fig = Figure(figsize=(7, 4))
     ax = fig.subplots()
     rows = []
-    for cls in (DQN, DoubleDQN):
+    for cls, style in ((DQN, dict(marker="o", linestyle="-")), (DoubleDQN, dict(marker="s", linestyle="--",
+                                                                                   markerfacecolor="none"))):
         agent = cls(make("pong"), seed=0, **agent_params)
         h = agent.run(5, total_steps=budget, progress=True)
-        ax.plot(np.arange(1, len(h) + 1), h.returns, "o-", label=cls.__name__)
+        ax.plot(np.arange(1, len(h) + 1), h.returns, label=f"{cls.__name__} ({len(h)} games)", **style)
         rows += curve_rows(f"{cls.__name__} return", np.arange(1, len(h) + 1), h.returns)
         rows += curve_rows(f"{cls.__name__} steps", np.arange(1, len(h) + 1), h.steps)
-    ax.set(xlabel="game", ylabel="return (-21 .. 21)", title=f"Pong, short run ({budget:,} steps at most)")
+    ax.set(xlabel="game", ylabel="return (-21 .. 21)", title=f"Pong, short run: up to 5 games in {budget:,} steps")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     return save(fig, out, "lesson18-pong-dqn", rows)
 
@@ -82,9 +95,12 @@ def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
         axes[0, i].imshow(test[i, ..., -1], cmap="gray", vmin=0, vmax=255)
         axes[1, i].imshow(rebuilt[i, ..., -1], cmap="gray", vmin=0, vmax=1)
     for ax in axes.flat:
-        ax.axis("off")
-    fig.suptitle(f"test frames (top) and their reconstructions from a 32-number code (bottom); "
-                 f"{len(train):,} training frames")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0, 0].set_ylabel("test frame")
+    axes[1, 0].set_ylabel("rebuilt from\n32 numbers")
+    fig.suptitle(f"held-out frames and their reconstructions ({len(train):,} training frames). The ball, a few "
+                 f"pixels, is mostly lost:\nthe code keeps what most of the screen shares (paddles, walls, score)")
     epochs = np.arange(1, len(losses["loss"]) + 1)
     rows = curve_rows("train pixel_mse", epochs, losses["pixel_mse"]) + curve_rows("test pixel_mse", epochs,
                                                                                   losses["val_pixel_mse"])
