@@ -20,3 +20,6 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+from .prediction import GradientMC, NStepTD  # noqa: E402  (chapter 9: prediction with features)
+
+__all__ += ["GradientMC", "NStepTD"]

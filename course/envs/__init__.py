@@ -14,6 +14,7 @@ import difflib
 import gymnasium as gym
 
 from . import gridworld, mountain_car
+from . import random_walk
 
 __all__ = ["make", "names"]
 
@@ -22,7 +23,7 @@ def _aliases() -> dict[str, str]:
     from . import atari  # noqa: F401  (its aliases are plain data; ale_py is imported lazily)
 
     out: dict[str, str] = {}
-    for mod in (gridworld, mountain_car, atari):
+    for mod in (gridworld, mountain_car, atari, random_walk):
         out.update(getattr(mod, "ALIASES", {}))
     return out
 
