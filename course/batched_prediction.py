@@ -92,13 +92,16 @@ class Result:
 
 
 def learn(settings, *, n: int | None = None, runs: int, episodes: int, seed: int = 0, n_states: int = 1000,
-          jump: int = 100, errors: bool = True, progress: bool = True, desc: str = "episodes") -> Result:
+          jump: int = 100, errors: bool = True, progress: bool = True, desc: str = "episodes",
+          harmonic: bool = False) -> Result:
     """Run ``runs`` runs of each setting ``(features, alpha)`` for ``episodes`` episodes; a :class:`Result`.
 
     ``n=None`` is gradient Monte Carlo; an integer n is n-step semi-gradient
     TD.  Weights start at zero, γ = 1.  Run r of every setting walks the same
     episodes (drawn from ``seed`` and r).  ``errors=False`` skips the
-    per-episode RMS error.
+    per-episode RMS error.  ``harmonic=True`` divides each setting's α by the
+    episode number (α, α/2, α/3, ...), a step size that shrinks like a sample
+    average's and so lets many features settle within a few thousand episodes.
     """
     settings = list(settings)
     if not settings:
@@ -127,43 +130,31 @@ def learn(settings, *, n: int | None = None, runs: int, episodes: int, seed: int
     setting_of = np.repeat(np.arange(S), R)
     W = np.zeros((S * R, d + 1))
     truth = np.asarray(true_values(n_states, jump))
+    grams = [(dense.T @ dense, dense.T @ truth) for _, _, dense in tables]
+    vv = float(truth @ truth)
     rms = np.zeros((S, R, episodes)) if errors else None
     steps = np.zeros((R, episodes), dtype=np.intp)
     one_hot = k == 1 and all(np.all(t[1][:, 0] == 1.0) for t in tables)  # one active feature of value 1
     aggregation = one_hot and n is None
     rngs = [np.random.default_rng([seed, r]) for r in range(R)]
-    rows_all = np.arange(S * R)
     bar = tqdm(total=episodes, desc=desc, unit="ep", disable=not (progress and progress_enabled()))
     try:
         for e in range(episodes):
+            alpha_e = alphas / (e + 1) if harmonic else alphas
             states, T, G = _walk_runs(rngs, n_states, jump)
             steps[:, e] = T
             states_b, T_b, G_b = np.tile(states, (S, 1)), np.tile(T, S), np.tile(G, S)
             if aggregation:
-                _mc_aggregated(W, IDX, setting_of, states_b, T_b, G_b, alphas)
+                _mc_aggregated(W, IDX, setting_of, states_b, T_b, G_b, alpha_e)
             elif one_hot:
-                _td_aggregated(W, IDX, setting_of, states_b, T_b, G_b, alphas, n)
+                _td_aggregated(W, IDX, setting_of, states_b, T_b, G_b, alpha_e, n)
             else:
-                for t in range(int(T.max())):
-                    rows = rows_all[T_b > t]
-                    s = states_b[rows, t]
-                    idx, val = IDX[setting_of[rows], s], VAL[setting_of[rows], s]
-                    v = np.einsum("bk,bk->b", W[rows[:, None], idx], val)
-                    if n is None:
-                        target = G_b[rows]
-                    else:
-                        target = G_b[rows].copy()
-                        boot = t + n < T_b[rows]
-                        if boot.any():
-                            rb = rows[boot]
-                            s2 = states_b[rb, t + n]
-                            i2, v2 = IDX[setting_of[rb], s2], VAL[setting_of[rb], s2]
-                            target[boot] = np.einsum("bk,bk->b", W[rb[:, None], i2], v2)
-                    W[rows[:, None], idx] += (alphas[rows] * (target - v))[:, None] * val
-            if errors:
-                for c, (_, _, dense) in enumerate(tables):
-                    V = W[c * R:(c + 1) * R, :dense.shape[1]] @ dense.T
-                    rms[c, :, e] = np.sqrt(np.mean((V - truth) ** 2, axis=1))
+                _general(W, IDX, VAL, setting_of, states_b, T_b, G_b, alpha_e, n)
+            if errors:  # mean (Xw − v)² = (wᵀ XᵀX w − 2 wᵀ Xᵀv + vᵀv) / n, from d x d numbers per row, not n x d
+                for c, (A, Xv) in enumerate(grams):
+                    w = W[c * R:(c + 1) * R, :Xv.size]
+                    mse = (np.einsum("bd,de,be->b", w, A, w) - 2 * w @ Xv + vv) / n_states
+                    rms[c, :, e] = np.sqrt(np.maximum(mse, 0.0))
             bar.update(1)
     finally:
         bar.close()
@@ -180,6 +171,30 @@ def _walk_runs(rngs, n_states, jump):
     for r, (s, _, _) in enumerate(per):
         states[r, :s.shape[1]] = s[0]
     return states, np.array([p[1][0] for p in per]), np.array([p[2][0] for p in per])
+
+
+def _general(W, IDX, VAL, setting_of, states, T, G, alphas, n) -> None:
+    """Any features: step t of every row at once, t = 0 .. max T − 1 (rows whose episode has ended update by 0).
+
+    The active features of every step of the episode are looked up once, as flat indices into ``W``; a step
+    is then a gather, a dot product and a scatter-add on views.
+    """
+    B, L = states.shape
+    D = W.shape[1]
+    Wf = W.reshape(-1)
+    steps = np.arange(L)
+    flat = IDX[setting_of[:, None], states] + (np.arange(B) * D)[:, None, None]  # (B, L, k)
+    val = VAL[setting_of[:, None], states] * (steps[None, :] < T[:, None])[:, :, None]  # 0 after the end
+    a = alphas
+    for t in range(L):
+        idx, x = flat[:, t], val[:, t]
+        v = np.einsum("bk,bk->b", Wf.take(idx), x)
+        if n is None or t + n >= L:
+            target = G
+        else:
+            boot = t + n < T
+            target = np.where(boot, np.einsum("bk,bk->b", Wf.take(flat[:, t + n]), val[:, t + n]), G)
+        Wf[idx] += (a * (target - v))[:, None] * x
 
 
 def _td_aggregated(W, IDX, setting_of, states, T, G, alphas, n) -> None:
