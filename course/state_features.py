@@ -31,7 +31,7 @@ from .features import Features
 from .params import Param
 from .tiles import TileCoder
 
-__all__ = ["StateAggregation", "Polynomial", "Fourier", "state_tiles", "divisors"]
+__all__ = ["StateAggregation", "Polynomial", "Fourier", "state_tiles", "divisors", "named", "KINDS", "PANEL_PARAMS"]
 
 
 def _n_states(n_states) -> int:
@@ -140,3 +140,30 @@ def state_tiles(n_states: int = 1000, *, width: int = 200, tilings: int = 50) ->
         raise ValueError(f"width={width!r} is not valid: width (states per tile) must be an integer in [1, {n}]")
     tiles = -(-n // int(width))
     return TileCoder((np.array([1.0]), np.array([1.0 + tiles * width])), tiles=tiles, tilings=tilings)
+
+
+KINDS = ("aggregation", "tiles", "polynomial", "Fourier")
+
+#: The choices a lesson's panel offers (named Params: a narrower range than the classes declare).
+PANEL_PARAMS = (
+    Param("aggregation", choices=KINDS, live=False, name="features", doc="kind of features"),
+    Param(10, choices=(5, 10, 20, 25, 50, 100), live=False, name="groups", doc="aggregation groups"),
+    Param(50, choices=(1, 2, 5, 10, 25, 50), live=False, name="tilings", symbol="k",
+          doc="tilings of tiles 200 states wide"),
+    Param(5, low=0, high=30, live=False, name="order", symbol="n", doc="order of the polynomial/Fourier basis"),
+)
+
+
+def named(kind: str, n_states: int = 1000, *, groups: int = 10, tilings: int = 50, width: int = 200,
+          order: int = 5) -> Features:
+    """Features by name: ``"aggregation"`` (``groups``), ``"tiles"`` (``tilings``, ``width``), ``"polynomial"`` or
+    ``"Fourier"`` (``order``); the other arguments are ignored."""
+    if kind == "aggregation":
+        return StateAggregation(n_states, groups=groups)
+    if kind == "tiles":
+        return state_tiles(n_states, width=width, tilings=tilings)
+    if kind == "polynomial":
+        return Polynomial(n_states, order=order)
+    if kind == "Fourier":
+        return Fourier(n_states, order=order)
+    raise ValueError(f"kind={kind!r} is not valid: kind must be one of {', '.join(KINDS)}")
