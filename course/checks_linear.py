@@ -61,6 +61,8 @@ def problem_gradient_mc(update) -> str | None:
             return f"update returned an array of shape {got.shape}; the weights have shape {w.shape}"
         if np.allclose(got, want):
             continue
+        if np.allclose(got, w):
+            return "update returned the weights unchanged: add the step alpha * (G - w·x) * x"
         if np.allclose(got, w + alpha * (G - w @ x)):
             return ("every weight moved by the same amount: multiply the error G - w·x by x, the gradient of w·x, "
                     "so each weight moves in proportion to its feature")
