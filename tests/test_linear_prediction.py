@@ -229,3 +229,15 @@ def test_gradient_mc_check_accepts_the_reference_and_names_the_missing_gradient(
     assert "multiply the error G - w·x by x" in problem_gradient_mc(lambda w, x, G, alpha: w + alpha * (G - w @ x))
     assert "returned None" in problem_gradient_mc(lambda w, x, G, alpha: None)
     assert "away from the target" in problem_gradient_mc(lambda w, x, G, alpha: w - alpha * (G - w @ x) * x)
+    assert "unchanged" in problem_gradient_mc(lambda w, x, G, alpha: w)
+
+
+def test_td_fixed_point_zeroes_the_expected_update_and_is_flatter_than_mc():
+    P, b = walk_matrices()
+    mu, v = on_policy_distribution(), true_values()
+    td = figs.td_fixed_point(10)
+    groups = np.arange(1000) // 100
+    expected_update = np.bincount(groups, mu * (b + P @ td - td))  # per weight
+    assert np.abs(expected_update).max() < 1e-12
+    mc = np.repeat(np.bincount(groups, mu * v) / np.bincount(groups, mu), 100)
+    assert abs(td[0]) < abs(mc[0]) - 0.1 and np.sum(mu * (td - v) ** 2) > np.sum(mu * (mc - v) ** 2)
