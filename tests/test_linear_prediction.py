@@ -241,3 +241,17 @@ def test_td_fixed_point_zeroes_the_expected_update_and_is_flatter_than_mc():
     assert np.abs(expected_update).max() < 1e-12
     mc = np.repeat(np.bincount(groups, mu * v) / np.bincount(groups, mu), 100)
     assert abs(td[0]) < abs(mc[0]) - 0.1 and np.sum(mu * (td - v) ** 2) > np.sum(mu * (mc - v) ** 2)
+
+
+def test_named_features_and_the_picture_of_the_walk():
+    from course.state_features import named
+
+    assert [named(k).n_features for k in ("aggregation", "tiles", "polynomial", "Fourier")] == [10, 300, 6, 6]
+    with pytest.raises(ValueError, match="kind"):
+        named("coarse")
+    walk = make("random-walk-1000").unwrapped
+    walk.reset(seed=0)
+    plain, drawn = walk.draw(), walk.draw(values=np.zeros(1002))
+    assert plain.shape == drawn.shape == (220, 500, 3) and (plain != drawn).any()  # the estimate is drawn
+    with pytest.raises(ValueError, match="values"):
+        walk.draw(values=np.zeros(5))
