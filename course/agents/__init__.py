@@ -20,6 +20,7 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+from .prediction import GradientMC, NStepTD  # noqa: E402  (n-step TD, gradient MC: any features, one-hot by default)
 from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
     ActorCritic,
     BatchMC,
@@ -27,7 +28,7 @@ from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
     DoubleQLearning,
     LegalActions,
     MaskedQLearning,
-    NStepTD,
 )
 
-__all__ += ["LegalActions", "NStepTD", "DoubleQLearning", "MaskedQLearning", "ActorCritic", "BatchTD0", "BatchMC"]
+__all__ += ["GradientMC", "NStepTD", "LegalActions", "DoubleQLearning", "MaskedQLearning", "ActorCritic",
+            "BatchTD0", "BatchMC"]

@@ -5,7 +5,7 @@ linear function of one-hot features, so ``self.w`` *is* the table and
 ``self.td_update`` the tabular rule V(S) ← V(S) + α[target − V(S)]).  Each
 class states its update rule:
 
-* :class:`NStepTD` -- n-step TD prediction (section 7.1);
+* n-step TD prediction (section 7.1) is :class:`course.agents.prediction.NStepTD` (any features; one-hot = tabular);
 * :class:`DoubleQLearning` -- two tables, one picks, the other values (section 6.7);
 * :class:`ActorCritic` -- one-step actor-critic, a softmax actor (section 13.5);
 * :class:`BatchTD0`, :class:`BatchMC` -- batch updating (section 6.3, Figure 6.2).
@@ -25,7 +25,7 @@ from .. import policies
 from ..params import Param
 from .linear import LinearControlAgent, LinearPredictionAgent, QLearning
 
-__all__ = ["LegalActions", "NStepTD", "DoubleQLearning", "MaskedQLearning", "ActorCritic", "BatchTD0", "BatchMC"]
+__all__ = ["LegalActions", "DoubleQLearning", "MaskedQLearning", "ActorCritic", "BatchTD0", "BatchMC"]
 
 
 class LegalActions:
@@ -52,42 +52,6 @@ class LegalActions:
 
 class MaskedQLearning(LegalActions, QLearning):
     """Q-learning that explores only among legal actions (for the maximization-bias MDP)."""
-
-
-class NStepTD(LinearPredictionAgent):
-    """n-step TD prediction (book section 7.1).
-
-    G = R_{t+1} + γ R_{t+2} + ... + γ^{n-1} R_{t+n} + γ^n V(S_{t+n}), then
-    V(S_t) ← V(S_t) + α [G − V(S_t)], n steps late.  When the episode ends
-    the states still waiting are updated with the rewards that remain.
-    n = 1 is TD(0); n at least the episode's length is constant-α Monte Carlo.
-    """
-
-    n = Param(4, low=1, live=False, doc="rewards summed before bootstrapping")
-
-    def build(self) -> None:
-        super().build()
-        self._pending = deque()  # (S, R) of the states not yet updated, oldest first
-        self._tail = None  # S_{t+n} to bootstrap from; None after termination
-
-    def begin_episode(self, obs) -> None:
-        self._pending.clear()
-
-    def learn(self, s, a, r, s2, a2, terminated):
-        self._pending.append((s, r))
-        self._tail = None if terminated else s2
-        return self._update_oldest() if len(self._pending) == self.n else None
-
-    def end_episode(self) -> None:
-        while self._pending:
-            self._update_oldest()
-
-    def _update_oldest(self) -> float:
-        g = 0.0 if self._tail is None else self.v(self._tail)
-        for _, r in reversed(self._pending):
-            g = r + self.gamma * g
-        s, _ = self._pending.popleft()
-        return self.td_update(self.x(s), g)
 
 
 class DoubleQLearning(LegalActions, LinearControlAgent):

@@ -13,8 +13,7 @@ import difflib
 
 import gymnasium as gym
 
-from . import gridworld, mountain_car
-from . import bias  # noqa: E402  (the maximization-bias MDP of Figure 6.5)
+from . import bias, gridworld, mountain_car, random_walk
 
 __all__ = ["make", "names"]
 
@@ -23,7 +22,7 @@ def _aliases() -> dict[str, str]:
     from . import atari  # noqa: F401  (its aliases are plain data; ale_py is imported lazily)
 
     out: dict[str, str] = {}
-    for mod in (gridworld, mountain_car, atari, bias):
+    for mod in (gridworld, mountain_car, atari, bias, random_walk):
         out.update(getattr(mod, "ALIASES", {}))
     return out
 

@@ -1,0 +1,100 @@
+"""Prediction with features (book chapter 9): gradient Monte Carlo and n-step semi-gradient TD.
+
+Both estimate v_pi(s) ≈ w · x(s) for the equiprobable random policy, with
+any feature object (:mod:`course.features`, :mod:`course.state_features`,
+:mod:`course.tiles`), on the shared plumbing of :mod:`course.agents.linear`:
+``td_update(x, target)`` is the semi-gradient step w ← w + α [target − w·x] x.
+They differ only in the target.  (Semi-gradient TD(0) is :class:`TD0`, the
+λ-methods :class:`TDLambda` and :class:`TrueOnlineTDLambda`.)
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from ..params import Param
+from .linear import LinearPredictionAgent
+
+__all__ = ["GradientMC", "NStepTD"]
+
+
+class _AllStates(LinearPredictionAgent):
+    """The value of every state at once, from a feature matrix computed once (for error curves and views)."""
+
+    def state_values(self):
+        n = getattr(self.env.observation_space, "n", None)
+        if n is None:
+            return None
+        if getattr(self, "_X", None) is None:
+            self._X = np.stack([self.features.dense(s) for s in range(int(n))])
+        return self._X @ self.w
+
+
+class GradientMC(_AllStates):
+    """Gradient Monte Carlo prediction (book section 9.3): the target is the return G_t.
+
+    After each episode, for t = 0, 1, ..., T−1:  w ← w + α [G_t − w·x(S_t)] x(S_t).
+    G_t does not depend on w, so this is a true gradient step on the value
+    error of the visited state, and it converges to a local optimum of VE.
+    """
+
+    def build(self) -> None:
+        super().build()
+        self._episode: list = []  # (S_t, R_{t+1}) of the episode so far
+
+    def begin_episode(self, obs) -> None:
+        self._episode.clear()
+
+    def learn(self, s, a, r, s2, a2, terminated):
+        self._episode.append((s, r))
+        return None
+
+    def end_episode(self) -> None:
+        g, returns = 0.0, []
+        for s, r in reversed(self._episode):
+            g = r + self.gamma * g
+            returns.append(g)
+        for (s, _), g in zip(self._episode, reversed(returns)):
+            self.td_update(self.x(s), g)
+        self._episode.clear()
+
+
+class NStepTD(_AllStates):
+    """n-step semi-gradient TD (book section 9.4, equation 9.15).
+
+    The target sums n rewards and then bootstraps from the estimate n steps later:
+    G = R_{t+1} + γ R_{t+2} + ... + γ^{n−1} R_{t+n} + γ^n w·x(S_{t+n}),
+    so x(S_t) is updated n steps late; at the end of the episode the states
+    still waiting are updated with the rewards that remain.  n = 1 is
+    semi-gradient TD(0); n at least the episode's length is gradient MC.
+    """
+
+    n = Param(4, low=1, kind=int, live=False, doc="rewards summed before bootstrapping")
+
+    def build(self) -> None:
+        super().build()
+        self._pending = deque()  # (S, R) of the states not yet updated, oldest first
+        self._tail = None  # S' to bootstrap from; None after termination
+
+    def begin_episode(self, obs) -> None:
+        self._pending.clear()
+
+    def learn(self, s, a, r, s2, a2, terminated):
+        self._pending.append((s, r))
+        self._tail = None if terminated else s2
+        if len(self._pending) == self.n:
+            return self._update_oldest()
+        return None
+
+    def end_episode(self) -> None:
+        while self._pending:
+            self._update_oldest()
+
+    def _update_oldest(self) -> float:
+        g = 0.0 if self._tail is None else self.v(self._tail)
+        for _, r in reversed(self._pending):
+            g = r + self.gamma * g
+        s, _ = self._pending.popleft()
+        return self.td_update(self.x(s), g)
