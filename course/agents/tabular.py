@@ -17,7 +17,6 @@ B ten); :class:`MaskedQLearning` is Q-learning with it, for Figure 6.5.
 
 from __future__ import annotations
 
-from collections import deque
 
 import numpy as np
 
