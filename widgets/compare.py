@@ -84,7 +84,7 @@ class Compare:
 
         self.controls = {n: Control(n, p, start[n]) for n, p in exposed.items() if n not in (param, "seed")}
         self.values_box = widgets.Text(value=", ".join(str(v) for v in self.values),
-                                       description=f"{self.declaration.symbol} {param}".strip() + " values",
+                                       description=self.declaration.title(param, "values"),
                                        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
         self.runs_box = widgets.BoundedIntText(value=runs, min=1, max=10**6, description="runs per value",
                                                style={"description_width": "initial"},
