@@ -41,7 +41,7 @@ import numpy as np
 
 from . import checkpoint, policies
 from .events import EpisodeEnd, History, Observer, Step, observes
-from .params import Configurable, Param
+from .params import Configurable, Param, check_int
 
 # The events and History are defined in course.events; they are re-exported here, where users import them.
 __all__ = ["Agent", "ControlAgent", "History", "Observer", "Step", "EpisodeEnd"]
@@ -205,10 +205,11 @@ class Agent(Configurable):
         if episodes is None and steps is None and total_steps is None and target_return is None:
             raise ValueError("run() needs a stop rule: episodes, steps, total_steps or target_return")
         for name, val in (("episodes", episodes), ("steps", steps), ("total_steps", total_steps)):
-            if val is not None and (not isinstance(val, (int, np.integer)) or val < 0):
-                raise ValueError(f"{name}={val!r} is not valid: {name} must be a non-negative integer")
-        if window < 1:
-            raise ValueError(f"window={window!r} is not valid: window must be a positive integer")
+            if val is not None:
+                check_int(name, val, low=0)
+        check_int("window", window)
+        if max_episode_steps is not None:
+            self.hyperparameters()["max_episode_steps"].validate(max_episode_steps)
         if explore is None:
             explore = learn
         if self.running:

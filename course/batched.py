@@ -49,6 +49,7 @@ from .agent import EpisodeEnd
 from .agents import NStepSarsa, Sarsa, SarsaLambda
 from .envs import make
 from .experiments import Curves
+from .params import check_int
 from .progress import progress_enabled, tqdm
 from .tiles import GridFeatures, TileCoder
 
@@ -351,8 +352,7 @@ def run(agents, episodes: int, *, progress: bool = True) -> list:
     features and ``n``/``trace``; step size, epsilon, gamma, lambda and the
     step cap may differ between them.
     """
-    if not isinstance(episodes, (int, np.integer)) or episodes < 1:
-        raise ValueError(f"episodes={episodes!r} is not valid: episodes must be a positive integer")
+    episodes = check_int("episodes", episodes)
     agents = list(agents)
     _Batch(agents, int(episodes)).run(progress)
     for a in agents:
@@ -364,8 +364,7 @@ def _agents(algo: str, runs: int, seed: int, features, params: dict) -> list:
     """``runs`` fresh agents of one setting on their own Mountain Car, seeds seed, seed+1, ..."""
     if algo not in ALGOS:
         raise ValueError(f"algo={algo!r} is not valid: algo must be one of {', '.join(ALGOS)}")
-    if not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ValueError(f"runs={runs!r} is not valid: runs must be a positive integer")
+    runs = check_int("runs", runs)
     if isinstance(features, type):
         names = features.hyperparameters()
         coder = features(make("mountain-car"), **{k: v for k, v in params.items() if k in names})
@@ -453,8 +452,7 @@ def compare(settings, *, algo: str = "sarsa", runs: int, episodes: int, seed: in
         raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
     if workers is None:
         workers = _default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise ValueError(f"workers={workers!r} is not valid: workers must be a positive integer (processes)")
+    workers = check_int("workers", workers, doc="processes")
     built = [_agents(algo, runs, seed, features, {**fixed, **s}) for s in settings]
     batches: dict[tuple, list] = {}
     for agents in built:

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .params import check_int
 from tqdm.auto import tqdm
 
 # ``Agent`` in the annotations below is course.agent.Agent; it is not imported, so that this module, which
@@ -193,8 +195,7 @@ class CheckpointEvery(Observer):
     """
 
     def __init__(self, path: str | Path, every: int):
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(f"every={every!r} is not valid: every must be a positive integer (steps)")
+        every = check_int("every", every, doc="steps between saves")
         self.path = str(path)
         self.every = int(every)
         self.saved_at: int | None = None  # the agent's step counter at the last save

@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from .params import check_int
+
 from .progress import progress_enabled, tqdm
 
 __all__ = ["Curves", "average", "sweep"]
@@ -68,10 +70,7 @@ class Curves:
 def average(make_agent: Callable[..., Any], runs: int, episodes: int, *, seed: int = 0, label: str = "",
             params: dict[str, Any] | None = None, progress: bool = True, **run_kwargs) -> Curves:
     """Run ``make_agent(seed=seed + i, **params)`` for ``episodes`` episodes, ``runs`` times."""
-    if not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise ValueError(f"runs={runs!r} is not valid: runs must be a positive integer")
-    if not isinstance(episodes, (int, np.integer)) or episodes < 1:
-        raise ValueError(f"episodes={episodes!r} is not valid: episodes must be a positive integer")
+    runs, episodes = check_int("runs", runs), check_int("episodes", episodes)
     params = dict(params or {})
     steps = np.zeros((runs, episodes), dtype=np.int64)
     returns = np.zeros((runs, episodes))

@@ -290,7 +290,15 @@ def check_int(name: str, value, low: int | None = 1, high: int | None = None, do
     declaration): the rules of :meth:`Param.validate` for an integer, so a
     ``numpy.int64`` is fine and ``True``, ``2.5``, ``inf`` or ``"3"`` are not.
     """
-    return Param(0, low=low, high=high, kind=int, doc=doc, name=name).validate(value)
+    try:
+        return Param(0, low=low, high=high, kind=int, name=name).validate(value)
+    except ValueError:
+        pass
+    if high is None and low in (0, 1):
+        kind = "a positive integer" if low == 1 else "a non-negative integer"
+    else:
+        kind = Param(0, low=low, high=high, kind=int).range_text()
+    raise ValueError(f"{name}={_short(value)} is not valid: {name} must be {kind}" + (f" ({doc})" if doc else ""))
 
 
 def check_memory(name: str, value, nbytes: float, *, what: str = "") -> None:

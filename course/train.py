@@ -50,6 +50,7 @@ from pathlib import Path
 from . import checkpoint, presets
 from .agent import Agent, EpisodeEnd, Observer
 from .envs.atari import REDUCED_ACTIONS, game_name, make_atari
+from .params import check_int
 
 __all__ = ["ALGOS", "ATARI_PRESETS", "ReturnLog", "build_agent", "build_env", "config_for", "play_main", "train_main"]
 
@@ -96,9 +97,7 @@ def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: i
 
 
 def _positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid: {name} must be a positive integer")
-    return value
+    return check_int(name, value)
 
 
 def build_env(config: dict, render_mode: str | None = None):

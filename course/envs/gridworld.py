@@ -46,6 +46,8 @@ from typing import NamedTuple, Sequence
 import gymnasium as gym
 import numpy as np
 
+from ..params import check_int
+
 __all__ = ["GridWorld", "RandomWalk", "Rewards", "REWARD_SCHEMES", "MOVES", "OBS_TYPES", "ALIASES",
            "GRID", "MAZE", "LARGE_MAZE", "CLIFF", "WINDY", "WINDY_WIND"]
 
@@ -579,7 +581,11 @@ class RandomWalk(_CellWorld):
 # ---------------------------------------------------------------------------
 
 def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    try:
+        check_int("value", value, low=None)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_layout(layout) -> np.ndarray:
