@@ -389,6 +389,10 @@ class ControlAgent(Agent):
     multiplied by ``epsilon_decay`` (1.0 = constant).  Moving the epsilon
     slider of a running agent sets the current value; the schedule goes on
     from there.
+
+    ``epsilon_min`` is a floor for the decay, never a target: a schedule
+    only lowers epsilon.  With ``epsilon_min`` above the current epsilon the
+    decay leaves epsilon where it is (it is not raised to the floor).
     """
 
     epsilon = Param(0.1, low=0.0, high=1.0, symbol="ε", doc="exploration rate")
@@ -396,7 +400,9 @@ class ControlAgent(Agent):
     epsilon_min = Param(0.0, low=0.0, high=1.0, doc="floor of the decayed epsilon")
     epsilon_decay_steps = Param(0, low=0, doc="linear decay to epsilon_min over this many steps (0 = off)")
     policy = Param("epsilon_greedy", choices=("epsilon_greedy", "softmax", "greedy"), doc="exploration policy")
-    temperature = Param(1.0, low=0.0, low_open=True, log=True, symbol="τ", doc="softmax temperature")
+    # Bounded: a temperature of 5e-324 makes q/τ overflow to inf (NaN probabilities), and one of 1e300 is
+    # the uniform policy already; [0.001, 1000] spans greedy-in-practice to random-in-practice.
+    temperature = Param(1.0, low=1e-3, high=1e3, log=True, symbol="τ", doc="softmax temperature")
 
     def __init__(self, env, **kwargs):
         if not isinstance(env, str) and not isinstance(getattr(env, "action_space", None), gym.spaces.Discrete):
@@ -429,7 +435,8 @@ class ControlAgent(Agent):
 
     def after_step(self) -> None:
         if self.epsilon_decay_steps > 0 or self.epsilon_decay < 1.0:
-            new = policies.decay_epsilon(self.epsilon, factor=self.epsilon_decay, floor=self.epsilon_min,
+            floor = min(self.epsilon_min, self.epsilon)  # a floor, never a target: the decay only lowers epsilon
+            new = policies.decay_epsilon(self.epsilon, factor=self.epsilon_decay, floor=floor,
                                          linear_steps=self.epsilon_decay_steps, start=self._epsilon_start)
             self._hp["epsilon"] = new  # already valid: skip validation in the hot loop
 

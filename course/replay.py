@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .params import check_int
+from .params import check_int, check_memory
 
 __all__ = ["Batch", "ReplayBuffer", "FrameReplayBuffer", "BATCH_MODES"]
 
@@ -78,6 +78,8 @@ class ReplayBuffer:
         self.obs_shape = tuple(int(n) for n in obs_shape)
         self.obs_dtype = np.dtype(obs_dtype)
         self.rng = np.random.default_rng(seed)
+        check_memory("capacity", self.capacity, self.capacity * (self._bytes_per_transition() + 9.0),
+                     what="the replay buffer")
         self.actions = np.zeros(self.capacity, dtype=np.int32)
         self.rewards = np.zeros(self.capacity, dtype=np.float32)
         self.terminated = np.zeros(self.capacity, dtype=bool)
@@ -87,6 +89,9 @@ class ReplayBuffer:
         self.added = 0   # transitions ever added
 
     # -- storage of observations (FrameReplayBuffer stores them differently) ----------
+    def _bytes_per_transition(self) -> float:
+        return 2.0 * self.obs_dtype.itemsize * int(np.prod(self.obs_shape))
+
     def _allocate_observations(self) -> None:
         self.obs = np.zeros((self.capacity, *self.obs_shape), dtype=self.obs_dtype)
         self.next_obs = np.zeros_like(self.obs)
@@ -207,6 +212,10 @@ class FrameReplayBuffer(ReplayBuffer):
         capacity = check_int("capacity", capacity)
         self.spare = max(capacity // 10, 2 * (self.depth + 1)) if spare is None else check_int("spare", spare)
         super().__init__(capacity, obs_shape, obs_dtype, seed=seed)
+
+    def _bytes_per_transition(self) -> float:
+        frame = self.obs_dtype.itemsize * int(np.prod(self.obs_shape[:-1]))
+        return frame * (1.0 + self.spare / self.capacity) + 32.0
 
     def _allocate_observations(self) -> None:
         self.n_frames = self.capacity + self.spare
