@@ -334,50 +334,233 @@ class Agent(Configurable):
                 params[k] = v
             except TypeError:
                 params[k] = repr(v)
-        return {
+        meta = {
             "class": type(self).__name__,
             "params": params,
             "total_steps": self.total_steps,
             "rng": self.rng.bit_generator.state,
             "seed": self.seed,
+            "env_seeded": self._env_seeded,
+            "env_rng": _env_rng_state(self.env),
         }
+        features = _features_settings(getattr(self, "features", None))
+        if features is not None:
+            meta["features"] = features
+        return meta
 
     def save(self, path: str | Path) -> Path:
-        """Write learned parameters, counters, random state and history to ``path`` (atomically)."""
+        """Write learned parameters, counters, random state and history to ``path`` (atomically).
+
+        The environment's random state is saved too (gymnasium's
+        ``np_random`` of the environment and of its action space), so a
+        resumed run on a stochastic environment (CartPole, Taxi, the kit's
+        worlds) continues with the same episode starts as an uninterrupted
+        one.  An environment that keeps randomness elsewhere (the Atari
+        emulator's own generator) resumes exactly for the agent only: its
+        episodes after a resume differ from those of an uninterrupted run.
+        """
         arrays = {"state/" + k: np.asarray(v) for k, v in self.state_dict().items()}
         arrays.update({"history/" + k: v for k, v in self.history.to_dict().items()})
         return checkpoint.write(path, self._meta(), arrays)
 
     def load(self, path: str | Path) -> "Agent":
-        """Restore what :meth:`save` wrote; a file that does not fit raises ValueError and changes nothing."""
+        """Restore what :meth:`save` wrote.
+
+        The whole file is checked against this agent first (class, parameters,
+        feature settings, array names, shapes and finite values, counters,
+        random states, history); a file that does not fit raises ValueError
+        and leaves the agent exactly as it was.
+        """
         meta, arrays = checkpoint.read(path)
+        plan = self._check_checkpoint(path, meta, arrays)
+        before = self._snapshot()
+        try:
+            self._apply_checkpoint(*plan)
+        except BaseException as e:
+            self._restore(before)
+            if isinstance(e, Exception):
+                raise ValueError(f"{path} could not be loaded into this agent ({type(e).__name__}: {e}); "
+                                 f"the agent is unchanged") from e
+            raise
+        return self
+
+    def _check_checkpoint(self, path, meta: dict, arrays: dict) -> tuple:
+        """Everything :meth:`load` will change, checked; raises ValueError naming what does not fit."""
+        def bad(why: str) -> ValueError:
+            return ValueError(f"{path} does not fit this {type(self).__name__}: {why}")
+
+        if not isinstance(meta, dict):
+            raise bad("its header is not a JSON object")
         if meta.get("class") != type(self).__name__:
             raise ValueError(f"{path} holds a {meta.get('class')} checkpoint, not a {type(self).__name__}")
-        for name, p in self.hyperparameters().items():
-            if not p.live and name in meta["params"] and meta["params"][name] != getattr(self, name):
-                raise ValueError(f"{path} was saved with {name}={meta['params'][name]!r}, "
+        saved = meta.get("params")
+        if not isinstance(saved, dict):
+            raise bad("it has no parameters")
+        declared = self.hyperparameters()
+        live = {}
+        for name, p in declared.items():
+            if name not in saved:
+                continue
+            try:
+                value = p.validate(saved[name])
+            except ValueError as e:
+                raise bad(f"it holds an invalid parameter: {e}") from None
+            if not p.live and value != getattr(self, name):
+                raise ValueError(f"{path} was saved with {name}={value!r}, "
                                  f"this agent has {name}={getattr(self, name)!r}; build it with the same {name}")
+            if p.live:
+                live[name] = value
+        if "features" in meta:
+            mine = _features_settings(getattr(self, "features", None))
+            if meta["features"] != mine:
+                raise ValueError(f"{path} was saved with features {_features_text(meta['features'])}, this agent "
+                                 f"has {_features_text(mine)}; build it with the same features")
         state = {k[len("state/"):]: v for k, v in arrays.items() if k.startswith("state/")}
         mine = self.state_dict()
         if set(state) != set(mine):
-            raise ValueError(f"{path} does not match this agent: it stores {sorted(state)}, expected {sorted(mine)}")
+            raise bad(f"it stores {sorted(state)}, expected {sorted(mine)}")
         for k, v in state.items():
             if np.shape(mine[k]) != v.shape:
-                raise ValueError(f"{path} does not match this agent: {k} has shape {v.shape}, "
-                                 f"expected {np.shape(mine[k])}")
+                raise bad(f"{k} has shape {v.shape}, expected {np.shape(mine[k])}")
+            if v.dtype.kind not in "biuf":
+                raise bad(f"{k} holds {v.dtype} values, expected numbers")
+            if v.dtype.kind == "f" and not np.isfinite(v).all():
+                raise bad(f"{k} holds non-finite values (inf or nan)")
+        total = meta.get("total_steps")
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise bad(f"total_steps={total!r} is not a step counter")
         hist = {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")}
-        # everything checked: now change the agent
-        self.load_state_dict(state)
-        for k, v in meta["params"].items():
-            p = self.hyperparameters().get(k)
-            if p is not None and p.live:
-                setattr(self, k, v)
-        self.total_steps = int(meta["total_steps"])
-        self.rng.bit_generator.state = meta["rng"]
+        history = None
         if hist:
-            self.history = History.from_dict(hist)
+            try:
+                history = History.from_dict(hist)
+                lengths = {len(np.asarray(hist[f]).reshape(-1)) for f in History.FIELDS}
+            except (KeyError, TypeError, ValueError) as e:
+                raise bad(f"its history is not valid ({e})") from None
+            if len(lengths) != 1:
+                raise bad("its history columns have different lengths")
+            if len(history) and (history.total_steps.max() > total or (np.diff(history.total_steps) < 0).any()
+                                 or (history.steps < 1).any()):
+                raise bad(f"its history does not agree with total_steps={total}")
+        rng = _checked_rng_state(meta.get("rng"), self.rng)
+        if rng is None:
+            raise bad("its random generator state is not valid")
+        env_rng = meta.get("env_rng")
+        if env_rng is not None and not isinstance(env_rng, dict):
+            raise bad("its environment random state is not valid")
+        why = self._check_state(state, total)
+        if why:
+            raise bad(why)
+        extra = self._check_extra(meta, bad)
+        return state, live, total, rng, history, meta, extra
+
+    def _check_state(self, state: dict, total_steps: int) -> str | None:
+        """Why the (name- and shape-checked) arrays of a checkpoint are inconsistent, or None if they are fine."""
+        return None
+
+    def _check_extra(self, meta: dict, bad) -> dict:
+        """Subclasses check the header entries of their own; returns what :meth:`_apply_extra` applies."""
+        return {}
+
+    def _apply_extra(self, extra: dict) -> None:
+        """Apply what :meth:`_check_extra` returned."""
+
+    def _apply_checkpoint(self, state, live, total, rng, history, meta, extra) -> None:
+        self.load_state_dict(state)
+        self._hp.update(live)
+        for name, value in live.items():
+            hook = getattr(self, "_param_changed", None)
+            if hook is not None:
+                hook(name, value)
+        self.total_steps = total
+        self.rng.bit_generator.state = rng
+        if history is not None:
+            self.history = history
+        if "env_seeded" in meta:
+            self._env_seeded = bool(meta["env_seeded"])
+        if meta.get("env_rng") is not None:
+            _set_env_rng_state(self.env, meta["env_rng"])
+        self._apply_extra(extra)
         self._current = None
-        return self
+
+    def _snapshot(self) -> dict:
+        """What :meth:`load` may change, copied (to put back if applying a checked file still fails)."""
+        return {
+            "state": {k: np.array(v, copy=True) for k, v in self.state_dict().items()},
+            "hp": dict(self._hp), "total_steps": self.total_steps, "rng": self.rng.bit_generator.state,
+            "history": self.history, "env_seeded": self._env_seeded, "env_rng": _env_rng_state(self.env),
+            "current": self._current, "dict": {k: v for k, v in vars(self).items() if k.startswith("_epsilon")},
+        }
+
+    def _restore(self, snap: dict) -> None:
+        try:
+            self.load_state_dict(snap["state"])
+        except Exception:  # noqa: BLE001  (best effort: the original error is the one to report)
+            pass
+        self._hp.clear()
+        self._hp.update(snap["hp"])
+        self.total_steps, self.history, self._env_seeded = snap["total_steps"], snap["history"], snap["env_seeded"]
+        self.rng.bit_generator.state = snap["rng"]
+        if snap["env_rng"] is not None:
+            _set_env_rng_state(self.env, snap["env_rng"])
+        self._current = snap["current"]
+        vars(self).update(snap["dict"])
+        hook = getattr(self, "_param_changed", None)
+        if hook is not None:
+            for name, p in self.hyperparameters().items():
+                if p.live:
+                    hook(name, getattr(self, name))
+
+
+def _features_settings(features) -> dict | None:
+    """What defines a feature object's coding (class, parameters, size, box), for checkpoints."""
+    if features is None or not hasattr(features, "n_features"):
+        return None
+    out = {"class": type(features).__name__, "n_features": int(features.n_features)}
+    if hasattr(features, "get_params"):
+        out["params"] = {k: v for k, v in features.get_params().items() if isinstance(v, (int, float, str, bool))}
+    for attr in ("low", "high"):
+        if hasattr(features, attr):
+            out[attr] = [float(x) for x in np.asarray(getattr(features, attr)).ravel()]
+    return out
+
+
+def _features_text(f: dict | None) -> str:
+    if not f:
+        return "none"
+    params = ", ".join(f"{k}={v!r}" for k, v in (f.get("params") or {}).items())
+    return f"{f.get('class')}({params}) with {f.get('n_features')} features"
+
+
+def _env_rng_state(env) -> dict | None:
+    """The random states of a gymnasium environment and of its action space (None if it has none)."""
+    out = {}
+    base = env.unwrapped
+    if getattr(base, "_np_random", None) is not None:
+        out["env"] = base._np_random.bit_generator.state
+    space_rng = getattr(env.action_space, "_np_random", None)
+    if space_rng is not None:
+        out["action_space"] = space_rng.bit_generator.state
+    return out or None
+
+
+def _set_env_rng_state(env, state: dict) -> None:
+    if "env" in state:
+        env.unwrapped.np_random.bit_generator.state = state["env"]
+    if "action_space" in state:
+        env.action_space.np_random.bit_generator.state = state["action_space"]
+
+
+def _checked_rng_state(state, like: np.random.Generator):
+    """``state`` if a generator of ``like``'s kind accepts it, else None."""
+    if not isinstance(state, dict):
+        return None
+    scratch = np.random.Generator(type(like.bit_generator)())
+    try:
+        scratch.bit_generator.state = state
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return None
+    return state
 
 
 class ControlAgent(Agent):
@@ -445,8 +628,16 @@ class ControlAgent(Agent):
         meta["epsilon_start"] = self._epsilon_start
         return meta
 
-    def load(self, path):
-        super().load(path)
-        meta, _ = checkpoint.read(path, arrays=False)
-        self._epsilon_start = meta.get("epsilon_start", self._epsilon_start)
-        return self
+    def _check_extra(self, meta, bad):
+        extra = super()._check_extra(meta, bad)
+        if "epsilon_start" in meta:
+            try:
+                extra["epsilon_start"] = self.hyperparameters()["epsilon"].validate(meta["epsilon_start"])
+            except ValueError as e:
+                raise bad(f"its epsilon_start is not valid: {e}") from None
+        return extra
+
+    def _apply_extra(self, extra):
+        super()._apply_extra(extra)
+        if "epsilon_start" in extra:
+            self._epsilon_start = extra["epsilon_start"]

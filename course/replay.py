@@ -166,6 +166,17 @@ class ReplayBuffer:
         out["counters"] = np.array(self._counters(), dtype=np.int64)
         return out
 
+    def check_counters(self, counters) -> str | None:
+        """Why saved ``counters`` cannot belong to this buffer, or None if they can."""
+        c = [int(v) for v in np.asarray(counters).reshape(-1)]
+        if len(c) != len(self._counters()):
+            return f"the replay buffer has {len(c)} counters, expected {len(self._counters())}"
+        head, size, added = c[:3]
+        if not (0 <= head < self.capacity and 0 <= size <= min(self.capacity, added)
+                and head == added % self.capacity):
+            return f"the replay buffer's counters (head {head}, size {size}, added {added}) are inconsistent"
+        return None
+
     def load_state_dict(self, arrays: dict[str, np.ndarray]) -> None:
         for name in self._array_names():
             getattr(self, name)[...] = arrays[name]

@@ -237,6 +237,16 @@ class DeepAgent(Agent):
             out.update({f"buffer/{k}": v for k, v in self.buffer.state_dict().items()})
         return out
 
+    def _check_state(self, state, total_steps):
+        updates = int(state["updates"].reshape(-1)[0]) if state["updates"].size else -1
+        if not 0 <= updates <= total_steps:
+            return f"updates={updates} does not fit total_steps={total_steps}"
+        if "target_updates" in state and not 0 <= int(state["target_updates"].reshape(-1)[0]) <= total_steps:
+            return f"target_updates does not fit total_steps={total_steps}"
+        if self.save_buffer and "buffer/counters" in state:
+            return self.buffer.check_counters(state["buffer/counters"])
+        return None
+
     def load_state_dict(self, arrays) -> None:
         n = len(self.network.weights)
         self.network.set_weights([arrays[f"network/{i:03d}"] for i in range(n)])
