@@ -89,6 +89,7 @@ class Agent(Configurable):
         self._current: dict | None = None  # the unfinished episode, if any
         self._stop_requested = False
         self.running = False
+        self.run_end_errors: list[Exception] = []  # what observers raised at the end of the last run
         self.observers: list[Observer] = []
         self.build()
         self._built = True
@@ -233,6 +234,7 @@ class Agent(Configurable):
         self._stop_requested = False
         self.stop_reason = None
         self.running = True
+        failed = False
         try:
             for o in observers:
                 o.on_run_start(self)
@@ -302,17 +304,25 @@ class Agent(Configurable):
                     for o in observers:
                         o.on_episode_end(self, ep)
         except BaseException:
+            failed = True
             self._current = None  # abandon the half-done episode: the agent stays consistent
             self.stop_reason = "error"
             raise
         finally:
             self.running = False
             self._stop_requested = False
+            # Every observer hears the end, even when one before it fails (a final save on a full disk).
+            # Their errors are kept in ``run_end_errors``; after a run that ended well the first one is
+            # raised, so a failed final checkpoint reaches the caller.  After a run that failed, the
+            # run's own exception is the one that propagates.
+            self.run_end_errors = []
             for o in observers:
                 try:
                     o.on_run_end(self, history)
-                except Exception:  # an observer failing at the end must not hide the run's outcome
-                    pass
+                except Exception as e:  # noqa: BLE001
+                    self.run_end_errors.append(e)
+            if self.run_end_errors and not failed:
+                raise self.run_end_errors[0]
         return history
 
     def evaluate(self, episodes: int = 1, **kwargs) -> History:
@@ -495,8 +505,10 @@ class Agent(Configurable):
     def _restore(self, snap: dict) -> None:
         try:
             self.load_state_dict(snap["state"])
-        except Exception:  # noqa: BLE001  (best effort: the original error is the one to report)
-            pass
+        except Exception:  # noqa: BLE001  (the original error is the one to report): write the arrays back in place
+            for k, v in self.state_dict().items():
+                if isinstance(v, np.ndarray) and k in snap["state"] and v.shape == snap["state"][k].shape:
+                    v[...] = snap["state"][k]
         self._hp.clear()
         self._hp.update(snap["hp"])
         self.total_steps, self.history, self._env_seeded = snap["total_steps"], snap["history"], snap["env_seeded"]

@@ -192,6 +192,8 @@ class CheckpointEvery(Observer):
     ``path`` may contain ``{step}`` to keep one file per save
     (``"runs/pong/step-{step}.npz"``); otherwise each save replaces the last
     one (atomically: an interrupted save leaves the previous file intact).
+    Only the exact text ``{step}`` is replaced: any other braces in the path
+    are kept as they are.
     """
 
     def __init__(self, path: str | Path, every: int):
@@ -204,7 +206,7 @@ class CheckpointEvery(Observer):
 
     def _save(self, agent: "Agent") -> None:
         if agent.total_steps != self.saved_at:  # an evaluation run adds no steps: nothing new to save
-            self.paths.append(agent.save(self.path.format(step=agent.total_steps)))
+            self.paths.append(agent.save(self.path.replace("{step}", str(agent.total_steps))))
             self.saved_at = agent.total_steps
 
     def on_step(self, agent, step):
