@@ -286,7 +286,7 @@ def _train(args, observers) -> int:
     print(f"course train: {config['algo']} on {config['game']} ({config['preset']} preset, seed {config['seed']}), "
           f"step {agent.total_steps} of {run['total_steps']}, checkpoints every {config['checkpoint_every']} steps "
           f"to {out / CHECKPOINT}", flush=True)
-    saver = CheckpointEvery(out / CHECKPOINT, config["checkpoint_every"])
+    saver = CheckpointEvery(out / CHECKPOINT, config["checkpoint_every"], literal=True)  # --out is a path, not a template
     log = ReturnLog(out / LOG, keep=len(agent.history))
     main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
     previous = signal.signal(signal.SIGTERM, _stop_like_ctrl_c) if main_thread else None
