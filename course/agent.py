@@ -75,8 +75,7 @@ class Agent(Configurable):
             from .envs import make
 
             env = make(env)
-        if not isinstance(env, gym.Env):
-            raise TypeError(f"env must be a gymnasium.Env or an environment name, got {type(env).__name__}")
+        _check_env(self, env)
         self.env = env
         self.configure(**params)
         self.seed = seed
@@ -524,6 +523,12 @@ class Agent(Configurable):
                     hook(name, getattr(self, name))
 
 
+def _check_env(agent, env) -> None:
+    if not isinstance(env, gym.Env):
+        raise TypeError(f"{type(agent).__name__} needs an environment: a gymnasium.Env or an environment name "
+                        f"such as 'cliff', got {type(env).__name__} {env!r:.60}")
+
+
 def _features_settings(features) -> dict | None:
     """What defines a feature object's coding (class, parameters, size, box), for checkpoints."""
     if features is None or not hasattr(features, "n_features"):
@@ -600,6 +605,8 @@ class ControlAgent(Agent):
     temperature = Param(1.0, low=1e-3, high=1e3, log=True, symbol="τ", doc="softmax temperature")
 
     def __init__(self, env, **kwargs):
+        if not isinstance(env, str):
+            _check_env(self, env)
         if not isinstance(env, str) and not isinstance(getattr(env, "action_space", None), gym.spaces.Discrete):
             raise ValueError(f"{type(self).__name__} needs a discrete action space, "
                              f"got {getattr(env, 'action_space', None)}")
