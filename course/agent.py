@@ -552,12 +552,15 @@ def _features_text(f: dict | None) -> str:
 def _env_rng_state(env) -> dict | None:
     """The random states of a gymnasium environment and of its action space (None if it has none)."""
     out = {}
-    base = env.unwrapped
-    if getattr(base, "_np_random", None) is not None:
-        out["env"] = base._np_random.bit_generator.state
-    space_rng = getattr(env.action_space, "_np_random", None)
-    if space_rng is not None:
-        out["action_space"] = space_rng.bit_generator.state
+    for key, rng in (("env", getattr(env.unwrapped, "_np_random", None)),
+                     ("action_space", getattr(env.action_space, "_np_random", None))):
+        if isinstance(rng, np.random.Generator):
+            state = rng.bit_generator.state
+            try:
+                json.dumps(state)
+            except TypeError:  # a generator whose state holds arrays (MT19937): not kept, resume exact for the agent
+                continue
+            out[key] = state
     return out or None
 
 

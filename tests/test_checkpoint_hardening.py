@@ -221,3 +221,32 @@ def test_without_the_environment_state_the_episode_starts_differ(tmp_path):
     resumed.load(old)
     resumed.run(6)
     assert not np.array_equal(resumed.history.returns, whole.history.returns)
+
+
+@pytest.mark.slow
+def test_a_refused_dqn_file_leaves_the_dqn_as_it_was(tmp_path):
+    """The deep agent's own arrays: network and optimizer weights, counters, the replay buffer's ring."""
+    from course.agents.deep import DQN
+
+    def build():
+        return DQN(gym.make("CartPole-v1"), seed=0, buffer_size=64, learning_starts=32, hidden=8, n_layers=1,
+                   epsilon_decay_steps=50)
+
+    agent = build()
+    agent.run(total_steps=60)
+    good = agent.save(tmp_path / "dqn.npz")
+    agent.run(total_steps=90)
+    before = fingerprint(agent)
+    cases = {
+        "updates ahead of the steps": (lambda a: _set(a, "state/updates", np.array([10**6])), "updates=1000000"),
+        "buffer counters": (lambda a: _set(a, "state/buffer/counters", np.array([70, 64, 60])), "counters"),
+        "nan network weight": (lambda a: a["state/network/000"].__setitem__((0, 0), np.nan), "non-finite"),
+        "wrong layer shape": (lambda a: _set(a, "state/network/000", a["state/network/000"][:, :3]), "has shape"),
+    }
+    for name, (change, words) in cases.items():
+        with pytest.raises(ValueError, match=words):
+            agent.load(tampered(tmp_path, good, name.replace(" ", "-"), array_change=change))
+        assert fingerprint(agent) == before, name
+    fresh = build()
+    fresh.load(good)
+    assert fresh.total_steps == 60
