@@ -156,3 +156,15 @@ def test_corrupt_files_on_resume_and_play_are_one_line(tmp_path, capsys):
 def test_bad_play_arguments_are_one_line(tmp_path, capsys, argv, words):
     assert play_main([str(tmp_path), *argv]) == 2
     one_clear_line(capsys, "course play:", words)
+
+
+def test_ctrl_c_while_the_command_loads_exits_cleanly(capsys, monkeypatch):
+    from course import cli
+
+    def loading(rest):
+        raise KeyboardInterrupt  # Ctrl-C during `from . import train` (TensorFlow, ALE)
+
+    monkeypatch.setattr(train, "train_main", loading)
+    assert cli.main(["train", "pong", "--out", "x"]) == 130
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "course train: interrupted" in err
