@@ -396,7 +396,7 @@ class Agent(Configurable):
     def _check_checkpoint(self, path, meta: dict, arrays: dict) -> tuple:
         """Everything :meth:`load` will change, checked; raises ValueError naming what does not fit."""
         def bad(why: str) -> ValueError:
-            return ValueError(f"{path} does not fit this {type(self).__name__}: {why}")
+            return ValueError(f"{path} does not match this agent ({type(self).__name__}): {why}")
 
         if not isinstance(meta, dict):
             raise bad("its header is not a JSON object")

@@ -60,6 +60,10 @@ def bad_values(p: Param) -> list:
         return [v for v in out if not _in_choices(v, p.choices)]
     if p.kind is bool:
         return out + [2, -1, 0.5, "True", np.float64(1.0)]
+    if p.kind is str:
+        return [v for v in out if not isinstance(v, str)]
+    if p.kind not in (int, float):
+        return []  # a free-form value (kind object): nothing declared to check it against
     out += [np.bool_(True), np.bool_(False), True, False, np.float64("inf"), np.float32("nan")]
     if p.low is not None:
         out += [p.low - 1, p.low - 0.5, -10**30]
@@ -86,6 +90,8 @@ def valid_values(p: Param) -> list:
         return out + list(p.choices) + [np.str_(c) for c in p.choices if isinstance(c, str)]
     if p.kind is bool:
         return out + [True, False, np.bool_(True), np.bool_(False), 0, 1, np.int64(1)]
+    if p.kind not in (int, float):
+        return out + ([np.str_(p.default)] if isinstance(p.default, str) else [])
     if p.kind is int:
         v = _valid_int(p)
         out += [v, np.int64(v), np.int32(v), np.uint16(v) if 0 <= v < 2**16 else v, float(v), np.float64(v)]
