@@ -83,6 +83,7 @@ class Agent(Configurable):
         self.rng = np.random.default_rng(agent_seq)
         self._env_seed = int(env_seq.generate_state(1)[0] % (2**31))
         self._env_seeded = False
+        self._env_rng_pending: dict | None = None  # a loaded environment random state, applied at the next reset
         self.history = History()
         self.total_steps = 0
         self._current: dict | None = None  # the unfinished episode, if any
@@ -172,7 +173,14 @@ class Agent(Configurable):
         if not self._env_seeded:
             self._env_seeded = True
             self.env.action_space.seed(self._env_seed)
-            return self.env.reset(seed=self._env_seed)
+            first = self.env.reset(seed=self._env_seed)
+            pending, self._env_rng_pending = getattr(self, "_env_rng_pending", None), None
+            if pending is None:
+                return first
+            # A loaded run: the seeded reset above seeds whatever the environment keeps of its own (an
+            # emulator); then its generators continue from where the saved run left them.
+            _set_env_rng_state(self.env, pending)
+            return self.env.reset()
         return self.env.reset()
 
     # -- the loop ----------------------------------------------------------------
@@ -364,9 +372,11 @@ class Agent(Configurable):
         ``np_random`` of the environment and of its action space), so a
         resumed run on a stochastic environment (CartPole, Taxi, the kit's
         worlds) continues with the same episode starts as an uninterrupted
-        one.  An environment that keeps randomness elsewhere (the Atari
-        emulator's own generator) resumes exactly for the agent only: its
-        episodes after a resume differ from those of an uninterrupted run.
+        one (the state is applied at the first reset after :meth:`load`).  An
+        environment that keeps randomness elsewhere (the Atari emulator's own
+        generator) resumes exactly for the agent only: after a resume it is
+        seeded again with the run's seed, so its episodes are reproducible but
+        differ from those of an uninterrupted run.
         """
         arrays = {"state/" + k: np.asarray(v) for k, v in self.state_dict().items()}
         arrays.update({"history/" + k: v for k, v in self.history.to_dict().items()})
@@ -485,10 +495,8 @@ class Agent(Configurable):
         self.rng.bit_generator.state = rng
         if history is not None:
             self.history = history
-        if "env_seeded" in meta:
-            self._env_seeded = bool(meta["env_seeded"])
-        if meta.get("env_rng") is not None:
-            _set_env_rng_state(self.env, meta["env_rng"])
+        if meta.get("env_seeded") and meta.get("env_rng") is not None:
+            self._env_seeded, self._env_rng_pending = False, meta["env_rng"]  # applied at the next reset
         self._apply_extra(extra)
         self._current = None
 
@@ -497,7 +505,7 @@ class Agent(Configurable):
         return {
             "state": {k: np.array(v, copy=True) for k, v in self.state_dict().items()},
             "hp": dict(self._hp), "total_steps": self.total_steps, "rng": self.rng.bit_generator.state,
-            "history": self.history, "env_seeded": self._env_seeded, "env_rng": _env_rng_state(self.env),
+            "history": self.history, "env_seeded": self._env_seeded, "env_pending": self._env_rng_pending,
             "current": self._current, "dict": {k: v for k, v in vars(self).items() if k.startswith("_epsilon")},
         }
 
@@ -512,8 +520,7 @@ class Agent(Configurable):
         self._hp.update(snap["hp"])
         self.total_steps, self.history, self._env_seeded = snap["total_steps"], snap["history"], snap["env_seeded"]
         self.rng.bit_generator.state = snap["rng"]
-        if snap["env_rng"] is not None:
-            _set_env_rng_state(self.env, snap["env_rng"])
+        self._env_rng_pending = snap["env_pending"]
         self._current = snap["current"]
         vars(self).update(snap["dict"])
         hook = getattr(self, "_param_changed", None)

@@ -27,7 +27,7 @@ def fingerprint(agent) -> str:
         h.update(np.ascontiguousarray(v).tobytes())
     h.update(json.dumps(agent.get_params(), sort_keys=True, default=repr).encode())
     h.update(json.dumps([agent.total_steps, agent.rng.bit_generator.state, agent._env_seeded,
-                         getattr(agent, "_epsilon_start", None)], default=str).encode())
+                         agent._env_rng_pending, getattr(agent, "_epsilon_start", None)], default=str).encode())
     for v in agent.history.to_dict().values():
         h.update(np.asarray(v).tobytes())
     env_rng = agent.env.unwrapped._np_random
