@@ -41,7 +41,7 @@ import numpy as np
 
 from . import checkpoint, policies
 from .events import EpisodeEnd, History, Observer, Step, observes
-from .params import Configurable, Param
+from .params import Configurable, Param, check_int
 
 # The events and History are defined in course.events; they are re-exported here, where users import them.
 __all__ = ["Agent", "ControlAgent", "History", "Observer", "Step", "EpisodeEnd"]
@@ -75,8 +75,7 @@ class Agent(Configurable):
             from .envs import make
 
             env = make(env)
-        if not isinstance(env, gym.Env):
-            raise TypeError(f"env must be a gymnasium.Env or an environment name, got {type(env).__name__}")
+        _check_env(self, env)
         self.env = env
         self.configure(**params)
         self.seed = seed
@@ -84,11 +83,13 @@ class Agent(Configurable):
         self.rng = np.random.default_rng(agent_seq)
         self._env_seed = int(env_seq.generate_state(1)[0] % (2**31))
         self._env_seeded = False
+        self._env_rng_pending: dict | None = None  # a loaded environment random state, applied at the next reset
         self.history = History()
         self.total_steps = 0
         self._current: dict | None = None  # the unfinished episode, if any
         self._stop_requested = False
         self.running = False
+        self.run_end_errors: list[Exception] = []  # what observers raised at the end of the last run
         self.observers: list[Observer] = []
         self.build()
         self._built = True
@@ -177,7 +178,14 @@ class Agent(Configurable):
         if not self._env_seeded:
             self._env_seeded = True
             self.env.action_space.seed(self._env_seed)
-            return self.env.reset(seed=self._env_seed)
+            first = self.env.reset(seed=self._env_seed)
+            pending, self._env_rng_pending = getattr(self, "_env_rng_pending", None), None
+            if pending is None:
+                return first
+            # A loaded run: the seeded reset above seeds whatever the environment keeps of its own (an
+            # emulator); then its generators continue from where the saved run left them.
+            _set_env_rng_state(self.env, pending)
+            return self.env.reset()
         return self.env.reset()
 
     # -- the loop ----------------------------------------------------------------
@@ -210,10 +218,11 @@ class Agent(Configurable):
         if episodes is None and steps is None and total_steps is None and target_return is None:
             raise ValueError("run() needs a stop rule: episodes, steps, total_steps or target_return")
         for name, val in (("episodes", episodes), ("steps", steps), ("total_steps", total_steps)):
-            if val is not None and (not isinstance(val, (int, np.integer)) or val < 0):
-                raise ValueError(f"{name}={val!r} is not valid: {name} must be a non-negative integer")
-        if window < 1:
-            raise ValueError(f"window={window!r} is not valid: window must be a positive integer")
+            if val is not None:
+                check_int(name, val, low=0)
+        check_int("window", window)
+        if max_episode_steps is not None:
+            self.hyperparameters()["max_episode_steps"].validate(max_episode_steps)
         if explore is None:
             explore = learn
         if self.running:
@@ -237,6 +246,7 @@ class Agent(Configurable):
         self._stop_requested = False
         self.stop_reason = None
         self.running = True
+        failed = False
         try:
             for o in observers:
                 o.on_run_start(self)
@@ -305,17 +315,25 @@ class Agent(Configurable):
                     for o in observers:
                         o.on_episode_end(self, ep)
         except BaseException:
+            failed = True
             self._current = None  # abandon the half-done episode: the agent stays consistent
             self.stop_reason = "error"
             raise
         finally:
             self.running = False
             self._stop_requested = False
+            # Every observer hears the end, even when one before it fails (a final save on a full disk).
+            # Their errors are kept in ``run_end_errors``; after a run that ended well the first one is
+            # raised, so a failed final checkpoint reaches the caller.  After a run that failed, the
+            # run's own exception is the one that propagates.
+            self.run_end_errors = []
             for o in observers:
                 try:
                     o.on_run_end(self, history)
-                except Exception:  # an observer failing at the end must not hide the run's outcome
-                    pass
+                except Exception as e:  # noqa: BLE001
+                    self.run_end_errors.append(e)
+            if self.run_end_errors and not failed:
+                raise self.run_end_errors[0]
         return history
 
     def evaluate(self, episodes: int = 1, **kwargs) -> History:
@@ -337,50 +355,243 @@ class Agent(Configurable):
                 params[k] = v
             except TypeError:
                 params[k] = repr(v)
-        return {
+        meta = {
             "class": type(self).__name__,
             "params": params,
             "total_steps": self.total_steps,
             "rng": self.rng.bit_generator.state,
             "seed": self.seed,
+            "env_seeded": self._env_seeded,
+            "env_rng": _env_rng_state(self.env),
         }
+        features = _features_settings(getattr(self, "features", None))
+        if features is not None:
+            meta["features"] = features
+        return meta
 
     def save(self, path: str | Path) -> Path:
-        """Write learned parameters, counters, random state and history to ``path`` (atomically)."""
+        """Write learned parameters, counters, random state and history to ``path`` (atomically).
+
+        The environment's random state is saved too (gymnasium's
+        ``np_random`` of the environment and of its action space), so a
+        resumed run on a stochastic environment (CartPole, Taxi, the kit's
+        worlds) continues with the same episode starts as an uninterrupted
+        one (the state is applied at the first reset after :meth:`load`).  An
+        environment that keeps randomness elsewhere (the Atari emulator's own
+        generator) resumes exactly for the agent only: after a resume it is
+        seeded again with the run's seed, so its episodes are reproducible but
+        differ from those of an uninterrupted run.
+        """
         arrays = {"state/" + k: np.asarray(v) for k, v in self.state_dict().items()}
         arrays.update({"history/" + k: v for k, v in self.history.to_dict().items()})
         return checkpoint.write(path, self._meta(), arrays)
 
     def load(self, path: str | Path) -> "Agent":
-        """Restore what :meth:`save` wrote; a file that does not fit raises ValueError and changes nothing."""
+        """Restore what :meth:`save` wrote.
+
+        The whole file is checked against this agent first (class, parameters,
+        feature settings, array names, shapes and finite values, counters,
+        random states, history); a file that does not fit raises ValueError
+        and leaves the agent exactly as it was.
+        """
         meta, arrays = checkpoint.read(path)
+        plan = self._check_checkpoint(path, meta, arrays)
+        before = self._snapshot()
+        try:
+            self._apply_checkpoint(*plan)
+        except BaseException as e:
+            self._restore(before)
+            if isinstance(e, Exception):
+                raise ValueError(f"{path} could not be loaded into this agent ({type(e).__name__}: {e}); "
+                                 f"the agent is unchanged") from e
+            raise
+        return self
+
+    def _check_checkpoint(self, path, meta: dict, arrays: dict) -> tuple:
+        """Everything :meth:`load` will change, checked; raises ValueError naming what does not fit."""
+        def bad(why: str) -> ValueError:
+            return ValueError(f"{path} does not match this agent ({type(self).__name__}): {why}")
+
+        if not isinstance(meta, dict):
+            raise bad("its header is not a JSON object")
         if meta.get("class") != type(self).__name__:
             raise ValueError(f"{path} holds a {meta.get('class')} checkpoint, not a {type(self).__name__}")
-        for name, p in self.hyperparameters().items():
-            if not p.live and name in meta["params"] and meta["params"][name] != getattr(self, name):
-                raise ValueError(f"{path} was saved with {name}={meta['params'][name]!r}, "
+        saved = meta.get("params")
+        if not isinstance(saved, dict):
+            raise bad("it has no parameters")
+        declared = self.hyperparameters()
+        live = {}
+        for name, p in declared.items():
+            if name not in saved:
+                continue
+            try:
+                value = p.validate(saved[name])
+            except ValueError as e:
+                raise bad(f"it holds an invalid parameter: {e}") from None
+            if not p.live and value != getattr(self, name):
+                raise ValueError(f"{path} was saved with {name}={value!r}, "
                                  f"this agent has {name}={getattr(self, name)!r}; build it with the same {name}")
+            if p.live:
+                live[name] = value
+        if "features" in meta:
+            mine = _features_settings(getattr(self, "features", None))
+            if meta["features"] != mine:
+                raise ValueError(f"{path} was saved with features {_features_text(meta['features'])}, this agent "
+                                 f"has {_features_text(mine)}; build it with the same features")
         state = {k[len("state/"):]: v for k, v in arrays.items() if k.startswith("state/")}
         mine = self.state_dict()
         if set(state) != set(mine):
-            raise ValueError(f"{path} does not match this agent: it stores {sorted(state)}, expected {sorted(mine)}")
+            raise bad(f"it stores {sorted(state)}, expected {sorted(mine)}")
         for k, v in state.items():
             if np.shape(mine[k]) != v.shape:
-                raise ValueError(f"{path} does not match this agent: {k} has shape {v.shape}, "
-                                 f"expected {np.shape(mine[k])}")
+                raise bad(f"{k} has shape {v.shape}, expected {np.shape(mine[k])}")
+            if v.dtype.kind not in "biuf":
+                raise bad(f"{k} holds {v.dtype} values, expected numbers")
+            if v.dtype.kind == "f" and not np.isfinite(v).all():
+                raise bad(f"{k} holds non-finite values (inf or nan)")
+        total = meta.get("total_steps")
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise bad(f"total_steps={total!r} is not a step counter")
         hist = {k[len("history/"):]: v for k, v in arrays.items() if k.startswith("history/")}
-        # everything checked: now change the agent
-        self.load_state_dict(state)
-        for k, v in meta["params"].items():
-            p = self.hyperparameters().get(k)
-            if p is not None and p.live:
-                setattr(self, k, v)
-        self.total_steps = int(meta["total_steps"])
-        self.rng.bit_generator.state = meta["rng"]
+        history = None
         if hist:
-            self.history = History.from_dict(hist)
+            try:
+                history = History.from_dict(hist)
+                lengths = {len(np.asarray(hist[f]).reshape(-1)) for f in History.FIELDS}
+            except (KeyError, TypeError, ValueError) as e:
+                raise bad(f"its history is not valid ({e})") from None
+            if len(lengths) != 1:
+                raise bad("its history columns have different lengths")
+            if len(history) and (history.total_steps.max() > total or (np.diff(history.total_steps) < 0).any()
+                                 or (history.steps < 1).any()):
+                raise bad(f"its history does not agree with total_steps={total}")
+        rng = _checked_rng_state(meta.get("rng"), self.rng)
+        if rng is None:
+            raise bad("its random generator state is not valid")
+        env_rng = meta.get("env_rng")
+        if env_rng is not None and not isinstance(env_rng, dict):
+            raise bad("its environment random state is not valid")
+        why = self._check_state(state, total)
+        if why:
+            raise bad(why)
+        extra = self._check_extra(meta, bad)
+        return state, live, total, rng, history, meta, extra
+
+    def _check_state(self, state: dict, total_steps: int) -> str | None:
+        """Why the (name- and shape-checked) arrays of a checkpoint are inconsistent, or None if they are fine."""
+        return None
+
+    def _check_extra(self, meta: dict, bad) -> dict:
+        """Subclasses check the header entries of their own; returns what :meth:`_apply_extra` applies."""
+        return {}
+
+    def _apply_extra(self, extra: dict) -> None:
+        """Apply what :meth:`_check_extra` returned."""
+
+    def _apply_checkpoint(self, state, live, total, rng, history, meta, extra) -> None:
+        self.load_state_dict(state)
+        self._hp.update(live)
+        for name, value in live.items():
+            hook = getattr(self, "_param_changed", None)
+            if hook is not None:
+                hook(name, value)
+        self.total_steps = total
+        self.rng.bit_generator.state = rng
+        if history is not None:
+            self.history = history
+        if meta.get("env_seeded") and meta.get("env_rng") is not None:
+            self._env_seeded, self._env_rng_pending = False, meta["env_rng"]  # applied at the next reset
+        self._apply_extra(extra)
         self._current = None
-        return self
+
+    def _snapshot(self) -> dict:
+        """What :meth:`load` may change, copied (to put back if applying a checked file still fails)."""
+        return {
+            "state": {k: np.array(v, copy=True) for k, v in self.state_dict().items()},
+            "hp": dict(self._hp), "total_steps": self.total_steps, "rng": self.rng.bit_generator.state,
+            "history": self.history, "env_seeded": self._env_seeded, "env_pending": self._env_rng_pending,
+            "current": self._current, "dict": {k: v for k, v in vars(self).items() if k.startswith("_epsilon")},
+        }
+
+    def _restore(self, snap: dict) -> None:
+        try:
+            self.load_state_dict(snap["state"])
+        except Exception:  # noqa: BLE001  (the original error is the one to report): write the arrays back in place
+            for k, v in self.state_dict().items():
+                if isinstance(v, np.ndarray) and k in snap["state"] and v.shape == snap["state"][k].shape:
+                    v[...] = snap["state"][k]
+        self._hp.clear()
+        self._hp.update(snap["hp"])
+        self.total_steps, self.history, self._env_seeded = snap["total_steps"], snap["history"], snap["env_seeded"]
+        self.rng.bit_generator.state = snap["rng"]
+        self._env_rng_pending = snap["env_pending"]
+        self._current = snap["current"]
+        vars(self).update(snap["dict"])
+        hook = getattr(self, "_param_changed", None)
+        if hook is not None:
+            for name, p in self.hyperparameters().items():
+                if p.live:
+                    hook(name, getattr(self, name))
+
+
+def _check_env(agent, env) -> None:
+    if not isinstance(env, gym.Env):
+        raise TypeError(f"{type(agent).__name__} needs an environment: a gymnasium.Env or an environment name "
+                        f"such as 'cliff', got {type(env).__name__} {env!r:.60}")
+
+
+def _features_settings(features) -> dict | None:
+    """What defines a feature object's coding (class, parameters, size, box), for checkpoints."""
+    if features is None or not hasattr(features, "n_features"):
+        return None
+    out = {"class": type(features).__name__, "n_features": int(features.n_features)}
+    if hasattr(features, "get_params"):
+        out["params"] = {k: v for k, v in features.get_params().items() if isinstance(v, (int, float, str, bool))}
+    for attr in ("low", "high"):
+        if hasattr(features, attr):
+            out[attr] = [float(x) for x in np.asarray(getattr(features, attr)).ravel()]
+    return out
+
+
+def _features_text(f: dict | None) -> str:
+    if not f:
+        return "none"
+    params = ", ".join(f"{k}={v!r}" for k, v in (f.get("params") or {}).items())
+    return f"{f.get('class')}({params}) with {f.get('n_features')} features"
+
+
+def _env_rng_state(env) -> dict | None:
+    """The random states of a gymnasium environment and of its action space (None if it has none)."""
+    out = {}
+    for key, rng in (("env", getattr(env.unwrapped, "_np_random", None)),
+                     ("action_space", getattr(env.action_space, "_np_random", None))):
+        if isinstance(rng, np.random.Generator):
+            state = rng.bit_generator.state
+            try:
+                json.dumps(state)
+            except TypeError:  # a generator whose state holds arrays (MT19937): not kept, resume exact for the agent
+                continue
+            out[key] = state
+    return out or None
+
+
+def _set_env_rng_state(env, state: dict) -> None:
+    if "env" in state:
+        env.unwrapped.np_random.bit_generator.state = state["env"]
+    if "action_space" in state:
+        env.action_space.np_random.bit_generator.state = state["action_space"]
+
+
+def _checked_rng_state(state, like: np.random.Generator):
+    """``state`` if a generator of ``like``'s kind accepts it, else None."""
+    if not isinstance(state, dict):
+        return None
+    scratch = np.random.Generator(type(like.bit_generator)())
+    try:
+        scratch.bit_generator.state = state
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return None
+    return state
 
 
 class ControlAgent(Agent):
@@ -397,6 +608,7 @@ class ControlAgent(Agent):
     slider) restarts the schedule from the new value at the current step.
     A panel's ε slider therefore sets the schedule's start and shows the
     current rate while the agent learns, without writing it back.
+    ``epsilon_min`` is a floor, never a target: a schedule only lowers epsilon.
     """
 
     epsilon = Param(0.1, low=0.0, high=1.0, symbol="ε", doc="exploration rate")
@@ -404,9 +616,13 @@ class ControlAgent(Agent):
     epsilon_min = Param(0.0, low=0.0, high=1.0, doc="floor of the decayed epsilon")
     epsilon_decay_steps = Param(0, low=0, doc="linear decay to epsilon_min over this many steps (0 = off)")
     policy = Param("epsilon_greedy", choices=("epsilon_greedy", "softmax", "greedy"), doc="exploration policy")
-    temperature = Param(1.0, low=0.0, low_open=True, log=True, symbol="τ", doc="softmax temperature")
+    # Bounded: a temperature of 5e-324 makes q/τ overflow to inf (NaN probabilities), and one of 1e300 is
+    # the uniform policy already; [0.001, 1000] spans greedy-in-practice to random-in-practice.
+    temperature = Param(1.0, low=1e-3, high=1e3, log=True, symbol="τ", doc="softmax temperature")
 
     def __init__(self, env, **kwargs):
+        if not isinstance(env, str):
+            _check_env(self, env)
         if not isinstance(env, str) and not isinstance(getattr(env, "action_space", None), gym.spaces.Discrete):
             raise ValueError(f"{type(self).__name__} needs a discrete action space, "
                              f"got {getattr(env, 'action_space', None)}")
@@ -458,11 +674,21 @@ class ControlAgent(Agent):
         meta["epsilon_from"] = self._epsilon_from
         return meta
 
-    def load(self, path):
-        super().load(path)
-        meta, _ = checkpoint.read(path, arrays=False)
-        if "epsilon_from" in meta:
-            self._epsilon_from = int(meta["epsilon_from"])
-        elif "epsilon_start" in meta:  # a checkpoint of the kit before the schedule: epsilon held the decayed rate
-            self._hp["epsilon"], self._epsilon_from = float(meta["epsilon_start"]), 0
-        return self
+    def _check_extra(self, meta, bad):
+        extra = super()._check_extra(meta, bad)
+        try:
+            if "epsilon_from" in meta:
+                extra["epsilon_from"] = check_int("epsilon_from", meta["epsilon_from"], low=0)
+            elif "epsilon_start" in meta:  # a checkpoint of the kit before the schedule: epsilon held the decayed rate
+                extra["epsilon"] = self.hyperparameters()["epsilon"].validate(meta["epsilon_start"])
+                extra["epsilon_from"] = 0
+        except ValueError as e:
+            raise bad(f"its exploration schedule is not valid: {e}") from None
+        return extra
+
+    def _apply_extra(self, extra):
+        super()._apply_extra(extra)
+        if "epsilon" in extra:
+            self._hp["epsilon"] = extra["epsilon"]
+        if "epsilon_from" in extra:
+            self._epsilon_from = extra["epsilon_from"]

@@ -32,6 +32,7 @@ import numpy as np
 
 from . import networks  # first: it selects the Keras backend
 from .features import Features
+from .params import check_int
 from .replay import ReplayBuffer
 
 import keras  # noqa: E402
@@ -113,8 +114,7 @@ class ConvAutoencoder:
         frame_shape = tuple(int(n) for n in frame_shape)
         if len(frame_shape) != 3 or min(frame_shape) < 1:
             raise ValueError(f"frame_shape={frame_shape!r} is not valid: frame_shape must be (height, width, channels)")
-        if isinstance(latent, bool) or not isinstance(latent, int) or latent < 1:
-            raise ValueError(f"latent={latent!r} is not valid: latent must be a positive integer")
+        latent = check_int("latent", latent)
         if not alpha > 0:
             raise ValueError(f"alpha={alpha!r} is not valid: alpha must be a positive number")
         self.frame_shape, self.latent, self.dtype = frame_shape, latent, np.dtype(dtype)

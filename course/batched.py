@@ -40,6 +40,7 @@ from . import policies
 from .agent import EpisodeEnd
 from .agents import NStepSarsa, Sarsa, SarsaLambda
 from .envs import make
+from .params import check_int
 from .progress import progress_enabled, tqdm
 from .tiles import GridFeatures, TileCoder
 
@@ -351,8 +352,7 @@ def run(agents, episodes: int, *, progress: bool = True) -> list:
     features and ``n``/``trace``; step size, epsilon, gamma, lambda and the
     step cap may differ between them.
     """
-    if not isinstance(episodes, (int, np.integer)) or episodes < 1:
-        raise ValueError(f"episodes={episodes!r} is not valid: episodes must be a positive integer")
+    episodes = check_int("episodes", episodes)
     agents = list(agents)
     _Batch(agents, int(episodes)).run(progress)
     for a in agents:

@@ -151,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "lab" and "-h" in rest:
         parser.parse_args(argv)
-    return int(args.func(args, rest) or 0)
+    try:
+        return int(args.func(args, rest) or 0)
+    except KeyboardInterrupt:  # Ctrl-C while a command starts (TensorFlow loading): no traceback
+        print(f"\ncourse {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

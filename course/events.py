@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .params import check_int
 from tqdm.auto import tqdm
 
 # ``Agent`` in the annotations below is course.agent.Agent; it is not imported, so that this module, which
@@ -194,12 +196,15 @@ class CheckpointEvery(Observer):
     ``path`` may contain ``{step}`` to keep one file per save
     (``"runs/pong/step-{step}.npz"``); otherwise each save replaces the last
     one (atomically: an interrupted save leaves the previous file intact).
+    Only the exact text ``{step}`` is replaced: any other braces in the path
+    are kept as they are.  ``literal=True`` takes the path as it is given,
+    ``{step}`` included (a path typed by a user, e.g. ``course train --out``).
     """
 
-    def __init__(self, path: str | Path, every: int):
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(f"every={every!r} is not valid: every must be a positive integer (steps)")
+    def __init__(self, path: str | Path, every: int, *, literal: bool = False):
+        every = check_int("every", every, doc="steps between saves")
         self.path = str(path)
+        self.literal = bool(literal)
         self.every = int(every)
         self.saved_at: int | None = None  # the agent's step counter at the last save
         self.paths: list[Path] = []
@@ -207,7 +212,8 @@ class CheckpointEvery(Observer):
 
     def _save(self, agent: "Agent") -> None:
         if agent.total_steps != self.saved_at:  # an evaluation run adds no steps: nothing new to save
-            self.paths.append(agent.save(self.path.format(step=agent.total_steps)))
+            path = self.path if self.literal else self.path.replace("{step}", str(agent.total_steps))
+            self.paths.append(agent.save(path))
             self.saved_at = agent.total_steps
 
     def on_step(self, agent, step):

@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from . import batched
+from .params import check_int
 from .progress import progress_enabled, tqdm
 
 __all__ = ["Curves", "average", "sweep", "compare", "factory"]
@@ -112,12 +113,6 @@ class factory:
 
 def _label(params: dict) -> str:
     return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
-
-
-def _positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid: {name} must be a positive integer")
-    return int(value)
 
 
 def _curves(histories, episodes: int, label: str, params: dict) -> Curves:
@@ -202,12 +197,12 @@ def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int,
     """
     from . import executors
 
-    runs, episodes = _positive("runs", runs), _positive("episodes", episodes)
+    runs, episodes = check_int("runs", runs), check_int("episodes", episodes)
     settings = [{**(fixed or {}), **dict(s)} for s in settings]
     labels = list(labels) if labels is not None else [_label(s) or "runs" for s in settings]
     if len(labels) != len(settings):
         raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
-    workers = _default_workers() if workers is None else _positive("workers", workers)
+    workers = _default_workers() if workers is None else check_int("workers", workers)
     scheduler = executors.scheduler_address(scheduler)
     show = progress and progress_enabled()
 

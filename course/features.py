@@ -17,7 +17,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from .params import Configurable
+from .params import Configurable, check_int
 
 __all__ = ["Features", "OneHot", "Identity", "features_for"]
 
@@ -43,9 +43,7 @@ class OneHot(Features):
     """Tabular features: state index ``s`` -> the single active feature ``s``."""
 
     def __init__(self, n_states: int):
-        if n_states < 1:
-            raise ValueError(f"n_states={n_states!r} is not valid: n_states must be a positive integer")
-        self.n_features = int(n_states)
+        self.n_features = check_int("n_states", n_states)
         self._one = np.ones(1)
         self._idx = [np.array([s]) for s in range(self.n_features)]
 
@@ -57,7 +55,7 @@ class Identity(Features):
     """Dense features: the observation vector itself (e.g. an autoencoder's code)."""
 
     def __init__(self, n_features: int):
-        self.n_features = int(n_features)
+        self.n_features = check_int("n_features", n_features)
         self._idx = np.arange(self.n_features)
 
     def __call__(self, obs):

@@ -28,10 +28,14 @@ symbols only appear in labels.
 from __future__ import annotations
 
 import math
+import numbers
+import os
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-__all__ = ["Param", "Configurable", "describe"]
+import numpy as np
+
+__all__ = ["Param", "Configurable", "describe", "check_int", "check_memory", "INT_LIMIT"]
 
 _MISSING = object()
 
@@ -52,7 +56,6 @@ class Param:
     symbol : the book's symbol, for labels (``"α"``).
     doc : a one-line meaning.
     allow_none : ``None`` is also a valid value (e.g. "no cap").
-    step : the slider step for int/float parameters (optional).
     """
 
     default: Any
@@ -67,7 +70,6 @@ class Param:
     symbol: str = ""
     doc: str = ""
     allow_none: bool = False
-    step: float | None = None
     name: str = ""
 
     def __post_init__(self):
@@ -113,8 +115,13 @@ class Param:
     # -- validation ----------------------------------------------------------
     @property
     def label(self) -> str:
+        """The name with its meaning and symbol, for messages: ``alpha (step size α)``."""
         words = " ".join(w for w in (self.doc, self.symbol) if w)
         return f"{self.name} ({words})" if words else self.name
+
+    def title(self, name: str | None = None, *marks: str) -> str:
+        """The short label of a widget: the book's symbol, the name and any marks (``α alpha ↻``)."""
+        return " ".join(w for w in (self.symbol, name or self.name, *marks) if w)
 
     def range_text(self) -> str:
         if self.choices is not None:
@@ -129,43 +136,97 @@ class Param:
         return f"{kind} in {left}{lo}, {hi}{right}" + (" or None" if self.allow_none else "")
 
     def validate(self, value):
-        """Return ``value`` converted to the declared kind, or raise ValueError naming the parameter."""
+        """Return ``value`` converted to the declared kind, or raise ValueError naming the parameter.
+
+        Numbers are Python or numpy reals (``int``, ``float``, ``numpy.int64``,
+        ``numpy.float32``...); ``bool``/``numpy.bool_``, complex numbers,
+        strings and arrays are not numbers.  Every number must be finite and,
+        for an integer without a declared upper bound, fit in 64 bits.  A
+        ``bool`` parameter takes ``True``/``False``, ``numpy.bool_`` or 0/1.
+        """
         name = self.name or "parameter"
         if value is None:
             if self.allow_none:
                 return None
             raise ValueError(f"{name}=None is not allowed: {self.label} must be {self.range_text()}")
         if self.choices is not None:
-            if value not in self.choices:
-                raise ValueError(f"{name}={value!r} is not a valid choice: {self.label} must be {self.range_text()}")
-            return value
+            return self._validate_choice(name, value)
         if self.kind is bool:
-            if not isinstance(value, (bool, int)) or value not in (0, 1, True, False):
-                raise ValueError(f"{name}={value!r} is not valid: {self.label} must be True or False")
-            return bool(value)
+            if isinstance(value, (bool, np.bool_)):
+                return bool(value)
+            if isinstance(value, (int, np.integer)) and value in (0, 1):
+                return bool(value)
+            raise ValueError(f"{name}={_short(value)} is not valid: {self.label} must be True or False")
         if self.kind in (int, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
-                raise ValueError(f"{name}={value!r} is not a number: {self.label} must be {self.range_text()}")
+            return self._validate_number(name, value)
+        if self.kind is str and not isinstance(value, str):
+            raise ValueError(f"{name}={_short(value)} is not a string: {self.label} must be a string")
+        return value
+
+    def _validate_choice(self, name, value):
+        if isinstance(value, (str, int, float, np.generic)) and not isinstance(value, np.ndarray):
+            for choice in self.choices:
+                if type(choice) is not bool and isinstance(value, (bool, np.bool_)):
+                    continue  # True is not the choice 1
+                try:
+                    if choice == value:
+                        return choice
+                except (TypeError, ValueError):
+                    pass
+        raise ValueError(f"{name}={_short(value)} is not a valid choice: {self.label} must be {self.range_text()}")
+
+    def _validate_number(self, name, value):
+        must = f"{self.label} must be {self.range_text()}"
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or isinstance(value, np.ndarray):
+            raise ValueError(f"{name}={_short(value)} is not a number: {must}")
+        if isinstance(value, (int, np.integer)):
+            num = int(value)  # exact: 10**400 stays an integer, compared with the bounds without overflow
+        else:
             try:
                 num = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{name}={value!r} is not a number: {self.label} must be {self.range_text()}") from None
+            except (OverflowError, ValueError, TypeError):
+                raise ValueError(f"{name}={_short(value)} is out of range: {must}") from None
             if math.isnan(num):
-                raise ValueError(f"{name}=nan is not valid: {self.label} must be {self.range_text()}")
-            if self.kind is int:
-                if num != int(num) or math.isinf(num):
-                    raise ValueError(f"{name}={value!r} is not an integer: {self.label} must be {self.range_text()}")
-                num = int(num)
-            bad = (
-                (self.low is not None and (num < self.low or (self.low_open and num == self.low)))
-                or (self.high is not None and (num > self.high or (self.high_open and num == self.high)))
-            )
-            if bad:
-                raise ValueError(f"{name}={value!r} is out of range: {self.label} must be {self.range_text()}")
-            return num
-        if self.kind is str and not isinstance(value, str):
-            raise ValueError(f"{name}={value!r} is not a string: {self.label} must be a string")
-        return value
+                raise ValueError(f"{name}=nan is not valid: {must}")
+            if math.isinf(num):
+                raise ValueError(f"{name}={_short(value)} is out of range (not finite): {must}")
+        if self.kind is int:
+            if num != int(num):
+                raise ValueError(f"{name}={_short(value)} is not an integer: {must}")
+            num = int(num)
+        bad = (
+            (self.low is not None and (num < self.low or (self.low_open and num == self.low)))
+            or (self.high is not None and (num > self.high or (self.high_open and num == self.high)))
+        )
+        if bad:
+            raise ValueError(f"{name}={_short(value)} is out of range: {must}")
+        if self.kind is int and not -INT_LIMIT <= num <= INT_LIMIT:
+            raise ValueError(f"{name}={_short(value)} is out of range: {must} and fit in 64 bits")
+        if self.kind is float:
+            try:
+                num = float(num)
+            except OverflowError:
+                raise ValueError(f"{name}={_short(value)} is out of range: {must}") from None
+            if math.isinf(num):
+                raise ValueError(f"{name}={_short(value)} is out of range (not finite): {must}")
+        return num
+
+
+#: The largest magnitude of an integer parameter (numpy's int64).
+INT_LIMIT = 2**63 - 1
+
+
+def _short(value) -> str:
+    """``repr(value)``, cut short (an array or a huge integer must not flood the message)."""
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    except BaseException:
+        raise
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        text = f"{float(value):.3g}" if abs(value) < 10**308 else f"~10**{int(abs(value).bit_length() * 0.30103)}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _fmt(x: float) -> str:
@@ -177,9 +238,8 @@ class Configurable:
 
     ``__init__`` of a subclass calls ``self.configure(**kwargs)`` first; an
     unknown keyword raises ``TypeError`` naming it and listing the valid ones.
-    After the object has built its data it calls ``self._built = True`` (done
-    by :meth:`configure` when ``built=True``), from when on reset-only
-    parameters are frozen.
+    After the object has built its data it sets ``self._built = True``, from
+    when on reset-only parameters are frozen.
     """
 
     @classmethod
@@ -223,10 +283,41 @@ def describe(cls_or_obj) -> str:
     return "\n".join(lines)
 
 
-def collect(objs: Iterable) -> dict[str, Param]:
-    """Merge the declared parameters of several classes (first one wins)."""
-    out: dict[str, Param] = {}
-    for o in objs:
-        for k, v in o.hyperparameters().items():
-            out.setdefault(k, v)
-    return out
+def check_int(name: str, value, low: int | None = 1, high: int | None = None, doc: str = "") -> int:
+    """``value`` as an ``int`` if it is a whole number in ``[low, high]``, else a ValueError naming ``name``.
+
+    The one integer check of the kit (run lengths, counts, sizes outside a
+    declaration): the rules of :meth:`Param.validate` for an integer, so a
+    ``numpy.int64`` is fine and ``True``, ``2.5``, ``inf`` or ``"3"`` are not.
+    """
+    try:
+        return Param(0, low=low, high=high, kind=int, name=name).validate(value)
+    except ValueError:
+        pass
+    if high is None and low in (0, 1):
+        kind = "a positive integer" if low == 1 else "a non-negative integer"
+    else:
+        kind = Param(0, low=low, high=high, kind=int).range_text()
+    raise ValueError(f"{name}={_short(value)} is not valid: {name} must be {kind}" + (f" ({doc})" if doc else ""))
+
+
+def check_memory(name: str, value, nbytes: float, *, what: str = "") -> None:
+    """Refuse a size parameter whose allocation needs more memory than the machine has.
+
+    ``nbytes`` is the estimate of what ``name=value`` allocates; the check
+    runs before anything is allocated, so a typo such as ``buffer_size=10**9``
+    is a ValueError that names the parameter and says how much it needs,
+    not a ``MemoryError`` from numpy (or a machine that starts to swap).
+    """
+    total = _physical_memory()
+    if nbytes > total:
+        what = f" for {what}" if what else ""
+        raise ValueError(f"{name}={_short(value)} is too large: it needs {nbytes / 2**30:,.1f} GB{what}, "
+                         f"more than this machine's {total / 2**30:,.1f} GB of memory; choose a smaller {name}")
+
+
+def _physical_memory() -> float:
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # not a POSIX system: assume 16 GB
+        return 16.0 * 2**30

@@ -34,6 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .params import check_int, check_memory
+
 __all__ = ["Batch", "ReplayBuffer", "FrameReplayBuffer", "BATCH_MODES"]
 
 BATCH_MODES = ("random", "last")
@@ -49,10 +51,12 @@ class Batch(NamedTuple):
     terminated: np.ndarray
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid: {name} must be a positive integer")
-    return int(value)
+def _is_count(value) -> bool:
+    try:
+        check_int("value", value, low=0)
+    except ValueError:
+        return False
+    return True
 
 
 class ReplayBuffer:
@@ -70,10 +74,12 @@ class ReplayBuffer:
     """
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...], obs_dtype=np.uint8, *, seed=None):
-        self.capacity = _positive_int("capacity", capacity)
+        self.capacity = check_int("capacity", capacity)
         self.obs_shape = tuple(int(n) for n in obs_shape)
         self.obs_dtype = np.dtype(obs_dtype)
         self.rng = np.random.default_rng(seed)
+        check_memory("capacity", self.capacity, self.capacity * (self._bytes_per_transition() + 9.0),
+                     what="the replay buffer")
         self.actions = np.zeros(self.capacity, dtype=np.int32)
         self.rewards = np.zeros(self.capacity, dtype=np.float32)
         self.terminated = np.zeros(self.capacity, dtype=bool)
@@ -83,6 +89,9 @@ class ReplayBuffer:
         self.added = 0   # transitions ever added
 
     # -- storage of observations (FrameReplayBuffer stores them differently) ----------
+    def _bytes_per_transition(self) -> float:
+        return 2.0 * self.obs_dtype.itemsize * int(np.prod(self.obs_shape))
+
     def _allocate_observations(self) -> None:
         self.obs = np.zeros((self.capacity, *self.obs_shape), dtype=self.obs_dtype)
         self.next_obs = np.zeros_like(self.obs)
@@ -124,8 +133,7 @@ class ReplayBuffer:
         ``mode="random"``: drawn uniformly without replacement;
         ``mode="last"``: the newest ``batch_size`` transitions, oldest first.
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 0:
-            raise ValueError(f"batch_size={batch_size!r} is not valid: batch_size must be a non-negative integer")
+        batch_size = check_int("batch_size", batch_size, low=0)
         if batch_size > self.capacity:
             raise ValueError(f"batch_size={batch_size} is larger than the buffer: batch_size must be at most "
                              f"buffer_size={self.capacity}")
@@ -157,6 +165,17 @@ class ReplayBuffer:
         out = {name: getattr(self, name) for name in self._array_names()}
         out["counters"] = np.array(self._counters(), dtype=np.int64)
         return out
+
+    def check_counters(self, counters) -> str | None:
+        """Why saved ``counters`` cannot belong to this buffer, or None if they can."""
+        c = [int(v) for v in np.asarray(counters).reshape(-1)]
+        if len(c) != len(self._counters()):
+            return f"the replay buffer has {len(c)} counters, expected {len(self._counters())}"
+        head, size, added = c[:3]
+        if not (0 <= head < self.capacity and 0 <= size <= min(self.capacity, added)
+                and head == added % self.capacity):
+            return f"the replay buffer's counters (head {head}, size {size}, added {added}) are inconsistent"
+        return None
 
     def load_state_dict(self, arrays: dict[str, np.ndarray]) -> None:
         for name in self._array_names():
@@ -195,15 +214,19 @@ class FrameReplayBuffer(ReplayBuffer):
                  spare: int | None = None, seed=None):
         offsets = tuple(frame_offsets)
         if (not offsets or 0 not in offsets or len(offsets) != obs_shape[-1]
-                or any(isinstance(o, bool) or not isinstance(o, (int, np.integer)) or o < 0 for o in offsets)):
+                or any(not _is_count(o) for o in offsets)):
             raise ValueError(f"frame_offsets={frame_offsets!r} is not valid: frame_offsets must hold one "
                              f"non-negative integer per channel ({obs_shape[-1]}), one of them 0 (the newest frame)")
         self.offsets = np.array(offsets, dtype=np.int64)
         self.depth = int(self.offsets.max())
         self._newest = offsets.index(0)
-        capacity = _positive_int("capacity", capacity)
-        self.spare = max(capacity // 10, 2 * (self.depth + 1)) if spare is None else _positive_int("spare", spare)
+        capacity = check_int("capacity", capacity)
+        self.spare = max(capacity // 10, 2 * (self.depth + 1)) if spare is None else check_int("spare", spare)
         super().__init__(capacity, obs_shape, obs_dtype, seed=seed)
+
+    def _bytes_per_transition(self) -> float:
+        frame = self.obs_dtype.itemsize * int(np.prod(self.obs_shape[:-1]))
+        return frame * (1.0 + self.spare / self.capacity) + 32.0
 
     def _allocate_observations(self) -> None:
         self.n_frames = self.capacity + self.spare

@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["SCALES", "current", "pick"]
+__all__ = ["SCALES", "current", "pick", "in_ci"]
 
 SCALES = ("smoke", "lesson", "full")
+
+
+def in_ci() -> bool:
+    """Whether we run under CI: the environment variable ``CI`` is set to anything but ``""``, 0, false or no."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def current() -> str:
@@ -27,7 +32,7 @@ def current() -> str:
         if value not in SCALES:
             raise ValueError(f"COURSE_SCALE={value!r} is not valid: COURSE_SCALE must be one of {', '.join(SCALES)}")
         return value
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+    if in_ci():
         return "smoke"
     return "lesson"
 

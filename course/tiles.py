@@ -43,7 +43,7 @@ import gymnasium as gym
 import numpy as np
 
 from .features import Features
-from .params import Param
+from .params import Param, check_memory
 
 __all__ = ["PerDimensionTiles", "TileCoder"]
 
@@ -180,6 +180,9 @@ class TileCoder(GridFeatures):
             self.collisions = self.n_tiles - np.unique(self.table).size
             self.n_features = self.hash_size
         else:
+            check_memory("tiles", self.tiles, 16.0 * self.n_tiles,
+                         what=f"a weight and a trace for each of the {self.n_tiles:,} tiles of tilings={k} in {d} "
+                              f"dimensions (hash_size= folds them into a smaller table)")
             self.table = None
             self.collisions = 0
             self.n_features = self.n_tiles

@@ -50,6 +50,7 @@ from pathlib import Path
 from . import checkpoint, presets
 from .agent import Agent, EpisodeEnd, Observer
 from .envs.atari import REDUCED_ACTIONS, game_name, make_atari
+from .params import check_int
 
 __all__ = ["ALGOS", "ATARI_PRESETS", "ReturnLog", "build_agent", "build_env", "config_for", "play_main", "train_main"]
 
@@ -91,14 +92,12 @@ def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: i
     if steps is not None:
         run["total_steps"] = _positive("steps", steps)
     every = run["total_steps"] // 10 if checkpoint_every is None else _positive("checkpoint_every", checkpoint_every)
-    return {"game": name, "algo": algo, "preset": preset, "seed": int(seed), "env": env, "agent": agent,
+    return {"game": name, "algo": algo, "preset": preset, "seed": check_int("seed", seed, low=0), "env": env, "agent": agent,
             "run": run, "checkpoint_every": max(1, every)}
 
 
 def _positive(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid: {name} must be a positive integer")
-    return value
+    return check_int(name, value)
 
 
 def build_env(config: dict, render_mode: str | None = None):
@@ -162,7 +161,7 @@ def _parse_set(items: list[str]) -> dict:
             raise ValueError(f"--set {item!r} is not valid: write --set name=value, e.g. --set buffer_size=50000")
         try:
             out[key] = ast.literal_eval(text)  # numbers, None, True/False
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
             out[key] = text  # a word: a choice such as loss=huber
     return out
 
@@ -182,11 +181,41 @@ def _train_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _read_config(folder: Path) -> dict:
+    """A run's ``config.json``, checked: a corrupt or edited file is a ValueError naming it."""
+    path = folder / CONFIG
+    try:
+        config = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path} is not a valid run configuration ({e})") from None
+    need = {"game": str, "algo": str, "preset": str, "seed": int, "env": dict, "agent": dict, "run": dict,
+            "checkpoint_every": int}
+    problems = [key for key, kind in need.items() if not isinstance(config, dict) or not isinstance(config.get(key), kind)]
+    if not problems and not all(isinstance(config["run"].get(k), t) for k, t in
+                                (("total_steps", int), ("window", int), ("target_return", (int, float)))):
+        problems.append("run")
+    if problems:
+        raise ValueError(f"{path} is not a valid run configuration: {', '.join(problems)} missing or of the wrong "
+                         f"type; start a new run with another --out")
+    if config["algo"] not in ALGOS:
+        raise ValueError(f"{path} is not a valid run configuration: algo={config['algo']!r} is not one of "
+                         f"{', '.join(ALGOS)}")
+    valid = _agent_class(config["algo"]).hyperparameters()
+    for key, value in config["agent"].items():
+        if key not in valid:
+            raise ValueError(f"{path} is not a valid run configuration: {config['algo']} has no parameter {key!r}")
+        valid[key].validate(value)
+    check_int("seed", config["seed"], low=0)
+    check_int("checkpoint_every", config["checkpoint_every"])
+    check_int("total_steps", config["run"]["total_steps"])
+    return config
+
+
 def _resume_config(args, out: Path) -> dict:
     if not (out / CONFIG).exists() or not (out / CHECKPOINT).exists():
         raise ValueError(f"--resume: {out} holds no run to resume (no {CONFIG} and {CHECKPOINT}); "
                          f"start one without --resume")
-    config = json.loads((out / CONFIG).read_text())
+    config = _read_config(out)
     for flag, key in (("--algo", "algo"), ("--preset", "preset"), ("--seed", "seed")):
         value = getattr(args, flag[2:])
         if value is not None and value != config[key]:
@@ -209,27 +238,42 @@ def _stop_like_ctrl_c(signum, frame):
     raise KeyboardInterrupt
 
 
-def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
-    """``course train GAME --out DIR ...``; returns the exit status (130 after Ctrl-C or SIGTERM).
+#: What a command reports as one line on stderr (exit status 2) instead of a traceback: bad arguments, a
+#: corrupt or foreign file, a path that cannot be written.
+USER_ERRORS = (ValueError, OSError, KeyError, TypeError)
 
-    ``observers`` are attached to the run as well (a notebook's live view,
-    or a test that interrupts it).
+
+def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
+    """``course train GAME --out DIR ...``; returns the exit status.
+
+    0 when the run ends; 2 with one line on stderr for a bad argument or a
+    corrupt file; 1 when the checkpoint could not be written; 130 after
+    Ctrl-C or SIGTERM (which save the checkpoint first).  ``observers`` are
+    attached to the run as well (a notebook's live view, or a test that
+    interrupts it).
     """
     args = _train_parser().parse_args(argv)
-    out = Path(args.out)
     try:
-        if args.resume:
-            config = _resume_config(args, out)
-        else:
-            if (out / CHECKPOINT).exists():
-                raise ValueError(f"{out} already holds a run ({CHECKPOINT}); pass --resume to continue it "
-                                 f"or choose another --out")
-            config = config_for(args.game, args.algo or "dqn", args.preset or "lesson", steps=args.steps,
-                                seed=0 if args.seed is None else args.seed, checkpoint_every=args.checkpoint_every,
-                                overrides=_parse_set(args.set))
-    except ValueError as e:
+        return _train(args, observers)
+    except KeyboardInterrupt:
+        print("\ncourse train: interrupted before the run started; nothing was saved", file=sys.stderr)
+        return 130
+    except USER_ERRORS as e:
         print(f"course train: {e}", file=sys.stderr)
         return 2
+
+
+def _train(args, observers) -> int:
+    out = Path(args.out)
+    if args.resume:
+        config = _resume_config(args, out)
+    else:
+        if (out / CHECKPOINT).exists():
+            raise ValueError(f"{out} already holds a run ({CHECKPOINT}); pass --resume to continue it "
+                             f"or choose another --out")
+        seed = 0 if args.seed is None else check_int("--seed", args.seed, low=0)
+        config = config_for(args.game, args.algo or "dqn", args.preset or "lesson", steps=args.steps,
+                            seed=seed, checkpoint_every=args.checkpoint_every, overrides=_parse_set(args.set))
 
     from .events import CheckpointEvery
 
@@ -242,7 +286,7 @@ def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
     print(f"course train: {config['algo']} on {config['game']} ({config['preset']} preset, seed {config['seed']}), "
           f"step {agent.total_steps} of {run['total_steps']}, checkpoints every {config['checkpoint_every']} steps "
           f"to {out / CHECKPOINT}", flush=True)
-    saver = CheckpointEvery(out / CHECKPOINT, config["checkpoint_every"])
+    saver = CheckpointEvery(out / CHECKPOINT, config["checkpoint_every"], literal=True)  # --out is a path, not a template
     log = ReturnLog(out / LOG, keep=len(agent.history))
     main_thread = threading.current_thread() is threading.main_thread()  # only it may set signal handlers
     previous = signal.signal(signal.SIGTERM, _stop_like_ctrl_c) if main_thread else None
@@ -250,9 +294,13 @@ def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
         agent.run(total_steps=run["total_steps"], target_return=run["target_return"], window=run["window"],
                   observers=[saver, log, *observers], progress=True)
     except KeyboardInterrupt:
-        print(f"\ncourse train: interrupted at step {agent.total_steps}; checkpoint saved to {out / CHECKPOINT}. "
+        print(f"\ncourse train: interrupted at step {agent.total_steps}; {_saved_text(saver, agent, out)}. "
               f"Continue with: course train {args.game} --out {out} --resume", file=sys.stderr)
         return 130
+    except OSError as e:  # the final save failed (a full disk, a folder removed)
+        print(f"course train: stopped at step {agent.total_steps}, but {_saved_text(saver, agent, out)}: {e}",
+              file=sys.stderr)
+        return 1
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
@@ -261,6 +309,19 @@ def train_main(argv: list[str], observers: tuple[Observer, ...] = ()) -> int:
           f"mean return of the last {run['window']}: {h.mean_return(run['window']):+.2f}; "
           f"checkpoint {out / CHECKPOINT}, log {out / LOG}")
     return 0
+
+
+def _saved_text(saver, agent, out: Path) -> str:
+    """What is on disk: the checkpoint of this very step, or (honestly) an older one, or none."""
+    if saver.saved_at == agent.total_steps:
+        return f"checkpoint saved to {out / CHECKPOINT}"
+    errors = "; ".join(f"{type(e).__name__}: {e}" for e in getattr(agent, "run_end_errors", []))
+    why = f" ({errors})" if errors else ""
+    if saver.saved_at is None:
+        return f"the checkpoint of step {agent.total_steps} was NOT saved{why}; {out / CHECKPOINT} holds the run's " \
+               f"previous checkpoint, if any"
+    return (f"the checkpoint of step {agent.total_steps} was NOT saved{why}; {out / CHECKPOINT} holds step "
+            f"{saver.saved_at}")
 
 
 # ---------------------------------------------------------------------------
@@ -282,6 +343,17 @@ def play_main(argv: list[str]) -> int:
     from .video import FORMATS, VideoRecorder
 
     args = _play_parser().parse_args(argv)
+    try:
+        return _play(args, FORMATS, VideoRecorder)
+    except KeyboardInterrupt:
+        print("\ncourse play: interrupted", file=sys.stderr)
+        return 130
+    except USER_ERRORS as e:
+        print(f"course play: {e}", file=sys.stderr)
+        return 2
+
+
+def _play(args, FORMATS, VideoRecorder) -> int:
     folder = Path(args.run)
     video = Path(args.video) if args.video else folder / "play.mp4"
     problems = []
@@ -289,6 +361,8 @@ def play_main(argv: list[str]) -> int:
         problems.append(f"{folder} holds no trained run (no {CONFIG} and {CHECKPOINT}); train one with course train")
     if args.episodes < 1:
         problems.append(f"--episodes {args.episodes} is not valid: episodes must be a positive integer")
+    if args.max_steps is not None and args.max_steps < 1:
+        problems.append(f"--max-steps {args.max_steps} is not valid: max-steps must be a positive integer")
     if not 0.0 <= args.epsilon <= 1.0:
         problems.append(f"--epsilon {args.epsilon} is out of range: epsilon must be in [0, 1]")
     if video.suffix.lower() not in FORMATS:
@@ -296,7 +370,7 @@ def play_main(argv: list[str]) -> int:
     if problems:
         print("course play: " + "; ".join(problems), file=sys.stderr)
         return 2
-    config = json.loads((folder / CONFIG).read_text())
+    config = _read_config(folder)
     agent = build_agent(config, build_env(config, render_mode="rgb_array"))
     agent.load(folder / CHECKPOINT)
     agent.epsilon = args.epsilon

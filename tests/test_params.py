@@ -20,7 +20,7 @@ def cliff():
     ({"epsilon": "high"}, r"epsilon='high' is not a number"),
     ({"policy": "boltzmann"}, r"policy='boltzmann' is not a valid choice: .* one of 'epsilon_greedy', 'softmax', 'greedy'"),
     ({"max_episode_steps": 0}, r"max_episode_steps=0 is out of range: .* an integer in \[1, inf\)"),
-    ({"temperature": 0.0}, r"temperature=0\.0 is out of range: .* \(0, inf\)"),
+    ({"temperature": 0.0}, r"temperature=0\.0 is out of range: .* \[0\.001, 1000\]"),
 ])
 def test_bad_values_name_the_parameter_and_its_range(kwargs, message):
     with pytest.raises(ValueError, match=message):

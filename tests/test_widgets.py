@@ -51,8 +51,8 @@ def test_each_kind_of_declaration_gets_the_widget_that_fits_it():
         "policy": (Sarsa.policy, ipywidgets.Dropdown),
         "flag": (Param(True, name="flag"), ipywidgets.Checkbox),
         "buffer": (Param(1000, low=1, high=10**6, live=False, name="buffer"), ipywidgets.SelectionSlider),
-        "max_episode_steps": (Sarsa.max_episode_steps, ipywidgets.BoundedIntText),
-        "epsilon_decay_steps": (Sarsa.epsilon_decay_steps, ipywidgets.BoundedIntText),  # no upper bound
+        "max_episode_steps": (Sarsa.max_episode_steps, ipywidgets.IntText),
+        "epsilon_decay_steps": (Sarsa.epsilon_decay_steps, ipywidgets.IntText),  # no upper bound: a box that validation polices
     }
     for name, (param, widget_type) in kinds.items():
         c = Control(name, param, param.default, reset_only=not param.live)
@@ -99,12 +99,33 @@ def test_none_is_shown_as_zero_in_a_box_where_zero_is_not_a_valid_value():
 def test_a_typed_value_the_declaration_refuses_is_put_back():
     refused, seen = [], []
     c = Control("scale", Param(2.0, low=0.0, low_open=True, name="scale"), 2.0)  # (0, inf): a number box
-    assert isinstance(c.widget, ipywidgets.BoundedFloatText)
+    assert isinstance(c.widget, ipywidgets.FloatText)
     c.observe(seen.append, refused.append)
     c.widget.value = 0.0  # the box allows 0, the declaration does not
     assert c.value == 2.0 and "scale=0.0 is out of range" in str(refused[0])
     c.widget.value = 3.0
     assert seen[-1].value == 3.0 and len(refused) == 1
+    c.widget.value = float("inf")  # refused by the declaration, not clamped by the box
+    assert c.value == 3.0 and "scale=inf is out of range" in str(refused[-1])
+    c.widget.value = 1e13  # valid: accepted as typed (no clamp to 10**12)
+    assert c.value == 1e13 and seen[-1].value == 1e13
+
+
+def test_the_controls_accept_exactly_what_validation_accepts():
+    from course.agent import ControlAgent
+    from course.agents.deep import DQN
+
+    big = Control("epsilon_decay_steps", Sarsa.epsilon_decay_steps, 10**13)  # no silent clamp to 10**12
+    assert big.value == 10**13
+    with pytest.raises(ValueError, match="temperature=inf is out of range"):
+        Control("temperature", ControlAgent.temperature, float("inf"))
+    with pytest.raises(ValueError, match="buffer_size=.* is out of range"):
+        Control("buffer_size", DQN.buffer_size, 10**400)
+    refused = []
+    box = Control("max_episode_steps", Sarsa.max_episode_steps, None)
+    box.observe(lambda c: None, refused.append)
+    box.widget.value = 10**30  # beyond 64 bits: refused and put back
+    assert box.value is None and "max_episode_steps" in str(refused[-1])
 
 
 def test_factory_arguments_are_matched_with_declared_params():

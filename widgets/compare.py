@@ -29,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from course.experiments import METRICS, Curves, average
+from course.params import check_int
 from course.plots import plot_curves
 
 from .controls import Control, controls_grid, factory_params
@@ -71,8 +72,7 @@ class Compare:
         if metric not in METRICS:
             raise ValueError(f"metric={metric!r} is not valid: metric must be one of {', '.join(METRICS)}")
         for name, v in (("runs", runs), ("episodes", episodes)):
-            if not isinstance(v, int) or v < 1:
-                raise ValueError(f"{name}={v!r} is not valid: {name} must be a positive integer")
+            check_int(name, v)
         self.factory = factory
         self.param = param
         self.declaration = exposed[param]
@@ -84,7 +84,7 @@ class Compare:
 
         self.controls = {n: Control(n, p, start[n]) for n, p in exposed.items() if n not in (param, "seed")}
         self.values_box = widgets.Text(value=", ".join(str(v) for v in self.values),
-                                       description=f"{self.declaration.symbol} {param}".strip() + " values",
+                                       description=self.declaration.title(param, "values"),
                                        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
         self.runs_box = widgets.BoundedIntText(value=runs, min=1, max=10**6, description="runs per value",
                                                style={"description_width": "initial"},

@@ -17,9 +17,12 @@ module reads those declarations and builds the widget that fits each one:
 Labels show the book's symbol beside the name (``α alpha``), tooltips the
 meaning and the valid range, and a parameter that only acts when the agent
 is rebuilt carries the mark ``↻``.  A slider cannot leave its range (the
-widget clamps what the mouse or the keyboard asks for); a value given from
-code goes through :meth:`Param.validate` and a bad one raises a
-``ValueError`` that names the parameter and its valid range.
+widget clamps what the mouse or the keyboard asks for); a number box
+accepts exactly what :meth:`Param.validate` accepts: a value typed into it
+that the declaration refuses puts the box back and is reported, never
+clamped silently.  A value given from code goes through
+:meth:`Param.validate` and a bad one raises a ``ValueError`` that names the
+parameter and its valid range.
 
 :func:`factory_params` answers the other question: which parameters does a
 function that builds an agent expose?  It reads the function's signature and
@@ -55,7 +58,6 @@ SEED = Param(0, low=0, live=False, doc="random seed of the agent and its environ
 
 _LABEL_WIDTH = "150px"
 _DECADES = 1000.0  # a range at least this wide (high / low) gets a logarithmic slider
-_BIG = 10**12  # stands for "no bound" in a number box
 
 
 def declared(sources: Iterable) -> dict[str, Param]:
@@ -178,7 +180,7 @@ class Control:
         """Label the control as acting live or on Reset (the ``↻`` mark and the tooltip)."""
         p, name = self.param, self.name
         self.reset_only = reset_only
-        self.widget.description = " ".join(w for w in (p.symbol, name, RESET_MARK if reset_only else "") if w)
+        self.widget.description = p.title(name, RESET_MARK if reset_only else "")
         when = "applies on Reset (the agent is rebuilt)" if reset_only else "changes the running agent at its next step"
         meaning = f"{p.doc}; " if p.doc else ""
         none = "; 0 means none" if self.none_is_zero else ""
@@ -260,9 +262,11 @@ class Control:
             return widgets.Dropdown(options=list(p.choices), value=value, layout=box_layout)
         if p.kind is bool:
             return widgets.Checkbox(value=bool(value), indent=False, layout=box_layout)
+        # Number boxes are unbounded widgets: what they accept is decided by the declaration (see observe),
+        # never by a clamp of the widget's own.
+        box = widgets.IntText if p.kind is int else widgets.FloatText
         if self.none_is_zero:  # a number box in which 0 stands for None
-            box = widgets.BoundedIntText if p.kind is int else widgets.BoundedFloatText
-            return box(min=0, max=_BIG if p.high is None else p.high, layout=box_layout)
+            return box(layout=box_layout)
         low, high = p.low, p.high
         spans_decades = low is not None and low > 0 and high is not None and high / low >= _DECADES
         logarithmic = p.log or spans_decades
@@ -273,12 +277,9 @@ class Control:
                 return widgets.SelectionSlider(options=_nice_ints(lo, hi, [int(value)]), layout=layout,
                                                continuous_update=False)
             if low is not None and high is not None:
-                step = int(p.step or 1)
-                return widgets.IntSlider(min=int(low) + (step if p.low_open else 0),
-                                         max=int(high) - (step if p.high_open else 0), step=step,
+                return widgets.IntSlider(min=int(low) + p.low_open, max=int(high) - p.high_open, step=1,
                                          layout=layout, continuous_update=False)
-            return widgets.BoundedIntText(min=-_BIG if low is None else int(low) + p.low_open,
-                                          max=_BIG if high is None else int(high) - p.high_open, layout=box_layout)
+            return box(layout=box_layout)
         if logarithmic:  # three decades either side of the starting value, within the declared range
             ref = value if value > 0 else (high or 1.0)
             hi_exp = math.log10(high) if high is not None else math.ceil(math.log10(ref)) + 3
@@ -288,11 +289,10 @@ class Control:
             return widgets.FloatLogSlider(base=10, min=lo_exp, max=hi_exp, step=(hi_exp - lo_exp) / 200,
                                           readout_format=".3g", layout=layout, continuous_update=False)
         if low is not None and high is not None:
-            step = p.step or (high - low) / 100
+            step = (high - low) / 100
             return widgets.FloatSlider(min=low + (step if p.low_open else 0), max=high - (step if p.high_open else 0),
                                        step=step, readout_format=".3g", layout=layout, continuous_update=False)
-        return widgets.BoundedFloatText(min=-_BIG if low is None else low, max=_BIG if high is None else high,
-                                        step=p.step, layout=box_layout)
+        return box(layout=box_layout)
 
 
 def controls_grid(controls: Iterable[Control]) -> widgets.GridBox:

@@ -53,6 +53,7 @@ from typing import Any, Callable, Iterable
 import ipywidgets as widgets
 
 from course.agent import Agent, Observer
+from course.params import check_int
 
 from .controls import RESET_MARK, Control, controls_grid, factory_params
 from .curves import LiveCurves
@@ -106,8 +107,7 @@ class Panel(Observer):
         else:
             raise TypeError(f"Panel needs an Agent or a function that builds one, "
                             f"got {type(agent_or_factory).__name__}")
-        if not isinstance(episodes, int) or episodes < 1:
-            raise ValueError(f"episodes={episodes!r} is not valid: episodes must be a positive integer")
+        episodes = check_int("episodes", episodes)
         shown = [n for n, p in exposed.items() if Control.supports(p)] if show is None else list(show)
         unknown = [n for n in shown if n not in exposed]
         if unknown:

@@ -44,12 +44,13 @@ IPython kernel runs us or when the ``CI`` environment variable is set.
 from __future__ import annotations
 
 import html
-import os
 import threading
 import traceback
 from typing import Callable
 
 import ipywidgets as widgets
+
+from course import scale
 
 __all__ = ["Runner", "background_default", "error_html"]
 
@@ -66,8 +67,7 @@ def in_kernel() -> bool:
 
 def background_default() -> bool:
     """Run in the background by default only in a live notebook: inside a kernel and not under CI."""
-    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-    return in_kernel() and not ci
+    return in_kernel() and not scale.in_ci()
 
 
 class Runner:

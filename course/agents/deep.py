@@ -59,7 +59,7 @@ from .. import networks, policies  # networks first: it selects the Keras backen
 from ..agent import Agent, ControlAgent
 from ..events import CheckpointEvery  # noqa: F401  (re-exported: it used to live here)
 from ..presets import PRESETS, preset  # noqa: F401  (re-exported: the recipes used to live here)
-from ..params import Param
+from ..params import Param, check_memory
 from ..replay import BATCH_MODES, FrameReplayBuffer, ReplayBuffer
 
 import keras  # noqa: E402  (after course.networks has set KERAS_BACKEND)
@@ -82,7 +82,7 @@ class DeepAgent(Agent):
 
     gamma = Param(0.99, low=0.0, high=1.0, symbol="γ", doc="discount factor")
     alpha = Param(1e-4, low=0.0, high=1.0, low_open=True, log=True, symbol="α", doc="learning rate (Adam)")
-    buffer_size = Param(10_000, low=1, live=False, log=True, doc="replay buffer capacity (transitions)")
+    buffer_size = Param(10_000, low=1, high=10**9, live=False, log=True, doc="replay buffer capacity (transitions)")
     batch_size = Param(32, low=1, live=False, log=True, doc="transitions per update")
     batch_mode = Param("random", choices=BATCH_MODES, doc="random batches, or the newest transitions in order")
     learning_starts = Param(None, low=1, kind=int, allow_none=True, live=False, log=True,
@@ -91,7 +91,7 @@ class DeepAgent(Agent):
     loss = Param("squared", choices=("squared", "huber"), live=False, doc="loss on the TD error")
     clip_norm = Param(None, low=0.0, low_open=True, kind=float, allow_none=True, live=False,
                       doc="clip the gradient's global norm to this (None: no clipping)")
-    hidden = Param(512, low=1, live=False, log=True, doc="units of the feature layer (of each MLP layer)")
+    hidden = Param(512, low=1, high=2**14, live=False, log=True, doc="units of the feature layer (of each MLP layer)")
     n_layers = Param(2, low=0, high=8, live=False, doc="hidden layers of the MLP (vector observations)")
     save_buffer = Param(True, live=False, doc="checkpoints include the replay buffer (exact resume)")
 
@@ -147,6 +147,7 @@ class DeepAgent(Agent):
             raise ValueError(f"learning_starts={self.learning_starts} is smaller than batch_size={self.batch_size}: "
                              f"the first batch needs at least batch_size transitions")
         space = self.env.observation_space
+        self._check_memory(space)
         self.network = networks.build_network(space, self.n_outputs, hidden=self.hidden, n_layers=self.n_layers,
                                               seed=int(self.rng.integers(2**31)), name="online")
         self.buffer = self._make_buffer(space)
@@ -183,6 +184,23 @@ class DeepAgent(Agent):
         space = self.env.observation_space
         return tf.TensorSpec(((None,) if batch else ()) + space.shape, space.dtype)
 
+    def _check_memory(self, space) -> None:
+        """Refuse a buffer or a network too large for this machine before allocating anything."""
+        obs = int(np.prod(space.shape)) * np.dtype(space.dtype).itemsize
+        frames = self._frame_offsets() is not None
+        per_transition = (obs / space.shape[-1] * 1.1 + 40) if frames else 2 * obs + 9
+        check_memory("buffer_size", self.buffer_size, self.buffer_size * per_transition, what="the replay buffer")
+        inputs = 3136 if len(space.shape) == 3 else int(np.prod(space.shape))  # the Nature stack flattens 7x7x64
+        weights = self.hidden * (inputs + 1 + self.n_outputs) + self.n_layers * self.hidden * (self.hidden + 1)
+        # float32 weights, Adam's two moments, a target network and the gradients: ~5 copies
+        check_memory("hidden", self.hidden, 20.0 * weights, what="the networks and the optimizer")
+
+    def _frame_offsets(self):
+        try:
+            return self.env.get_wrapper_attr("frame_offsets")
+        except AttributeError:
+            return None
+
     def _make_buffer(self, space) -> ReplayBuffer:
         """A frame-sharing buffer when the environment declares how it stacks frames, else a plain one.
 
@@ -190,10 +208,7 @@ class DeepAgent(Agent):
         (see :class:`course.replay.FrameReplayBuffer`); it is found through
         the wrapper chain.
         """
-        try:
-            offsets = self.env.get_wrapper_attr("frame_offsets")
-        except AttributeError:
-            offsets = None
+        offsets = self._frame_offsets()
         if offsets is None:
             return ReplayBuffer(self.buffer_size, space.shape, space.dtype, seed=self.rng)
         return FrameReplayBuffer(self.buffer_size, space.shape, offsets, space.dtype, seed=self.rng)
@@ -224,6 +239,16 @@ class DeepAgent(Agent):
         if self.save_buffer:
             out.update({f"buffer/{k}": v for k, v in self.buffer.state_dict().items()})
         return out
+
+    def _check_state(self, state, total_steps):
+        updates = int(state["updates"].reshape(-1)[0]) if state["updates"].size else -1
+        if not 0 <= updates <= total_steps:
+            return f"updates={updates} does not fit total_steps={total_steps}"
+        if "target_updates" in state and not 0 <= int(state["target_updates"].reshape(-1)[0]) <= total_steps:
+            return f"target_updates does not fit total_steps={total_steps}"
+        if self.save_buffer and "buffer/counters" in state:
+            return self.buffer.check_counters(state["buffer/counters"])
+        return None
 
     def load_state_dict(self, arrays) -> None:
         n = len(self.network.weights)

@@ -36,6 +36,9 @@ def make(name: str, **kwargs) -> gym.Env:
     """Build an environment by short name or gymnasium id (a new instance every call)."""
     if not isinstance(name, str):
         raise TypeError(f"environment name must be a string, got {type(name).__name__}")
+    if kwargs.get("render_mode") == "human" and not _can_open_window():
+        raise ValueError("render_mode='human' needs a window, and none can open here (no display, or no pygame); "
+                         "use render_mode='rgb_array': a panel or a video shows the frames")
     aliases = _aliases()
     env_id = aliases.get(name.lower(), name)
     if env_id.startswith("ALE/"):
@@ -46,9 +49,20 @@ def make(name: str, **kwargs) -> gym.Env:
         return gym.make(env_id, **kwargs)
     except gym.error.Error as e:
         if isinstance(e, (gym.error.NameNotFound, gym.error.NamespaceNotFound, gym.error.VersionNotFound,
-                          gym.error.UnregisteredEnv)):
+                          gym.error.UnregisteredEnv)) or "Malformed environment ID" in str(e):
             close = difflib.get_close_matches(name.lower(), list(aliases), n=3)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise ValueError(f"unknown environment name {name!r}.{hint} Known short names: "
                              f"{', '.join(sorted(aliases))}; any registered gymnasium id also works") from None
         raise
+
+
+def _can_open_window() -> bool:
+    """Whether a ``render_mode="human"`` window can open: a display (or a non-Linux desktop) and pygame."""
+    import importlib.util
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    return importlib.util.find_spec("pygame") is not None

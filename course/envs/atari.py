@@ -51,6 +51,8 @@ import functools
 import gymnasium as gym
 import numpy as np
 
+from ..params import check_int
+
 __all__ = ["ALIASES", "REDUCED_ACTIONS", "ChannelsLast", "DQNPreprocessing", "ReducedActions", "game_name", "games",
            "make_atari", "random_play", "register_ale"]
 
@@ -308,12 +310,14 @@ def make_atari(game: str = "Pong", *, stack: int | str = 4, actions: str = "mini
     if actions == "reduced" and name not in REDUCED_ACTIONS:
         raise ValueError(f"actions='reduced' is not defined for {name}: actions must be 'minimal' or 'full' "
                          f"for {name} (a reduced set exists for {', '.join(REDUCED_ACTIONS)})")
-    if stack != FIRST_LAST and (isinstance(stack, bool) or not isinstance(stack, (int, np.integer)) or stack < 1):
-        raise ValueError(f"stack={stack!r} is not valid: stack must be a positive integer or {FIRST_LAST!r}")
+    if not (isinstance(stack, str) and stack == FIRST_LAST):
+        try:
+            stack = check_int("stack", stack)
+        except ValueError:
+            raise ValueError(f"stack={stack!r} is not valid: stack must be a positive integer or {FIRST_LAST!r}") from None
     for pname, val, low in (("frameskip", frameskip, 1), ("noop_max", noop_max, 0),
                             ("max_episode_frames", max_episode_frames, 1)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < low:
-            raise ValueError(f"{pname}={val!r} is not valid: {pname} must be an integer >= {low}")
+        check_int(pname, val, low=low)
     if not 0.0 <= sticky <= 1.0:
         raise ValueError(f"sticky={sticky!r} is out of range: sticky (repeat-action probability) must be in [0, 1]")
     if render_mode not in ("rgb_array", None):
@@ -347,8 +351,7 @@ def random_play(env: gym.Env, steps: int = 50, seed: int | None = None) -> np.nd
     The game restarts if it ends on the way.  With the lesson's Pong
     (first-and-last stack) the result has shape (84, 84, 2).
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps={steps!r} is not valid: steps must be a non-negative integer")
+    check_int("steps", steps, low=0)
     env.action_space.seed(seed)
     obs, _ = env.reset(seed=seed)
     for _ in range(steps):

@@ -46,6 +46,8 @@ from typing import NamedTuple, Sequence
 import gymnasium as gym
 import numpy as np
 
+from ..params import check_int
+
 __all__ = ["GridWorld", "RandomWalk", "Rewards", "REWARD_SCHEMES", "MOVES", "OBS_TYPES", "ALIASES",
            "GRID", "MAZE", "LARGE_MAZE", "CLIFF", "WINDY", "WINDY_WIND"]
 
@@ -394,11 +396,11 @@ class GridWorld(_CellWorld):
                  wind: Sequence[int] | None = None, obs: str = "index", render_mode: str | None = "rgb_array"):
         grid = _parse_layout(layout)
         rows, cols = grid.shape
-        if reward not in REWARD_SCHEMES:
+        if not isinstance(reward, str) or reward not in REWARD_SCHEMES:
             raise ValueError(f"reward={reward!r} is not valid: reward must be one of {', '.join(REWARD_SCHEMES)}")
         if not _is_int(n_actions) or n_actions not in (4, 8):
             raise ValueError(f"n_actions={n_actions!r} is not valid: n_actions must be 4 or 8")
-        if obs not in OBS_TYPES:
+        if not isinstance(obs, str) or obs not in OBS_TYPES:
             raise ValueError(f"obs={obs!r} is not valid: obs must be one of {', '.join(OBS_TYPES)}")
         start = _find_cell(grid, "start", "S", start)
         goal = _find_cell(grid, "goal", "G", goal)
@@ -448,7 +450,7 @@ class GridWorld(_CellWorld):
             r0, c0 = divmod(s, cols)
             for a, (dr, dc) in enumerate(moves):
                 r, c = enter(r0, c0, r0 + dr, c0 + dc)
-                for _ in range(self.wind[c0]):  # the wind of the column the agent leaves
+                for _ in range(min(self.wind[c0], rows)):  # the wind of the column left (rows pushes reach the top)
                     r, c = enter(r, c, r - 1, c)
                 nxt[s, a], reward[s, a] = r * cols + c, rewards.step
                 if kinds[r, c] == CLIFF_CELL:
@@ -474,9 +476,7 @@ class GridWorld(_CellWorld):
         return self._observe(self._state), {}
 
     def step(self, action):
-        a = int(action)
-        if not 0 <= a < self.n_actions:
-            raise ValueError(f"action={action!r} is not valid: action must be an integer in [0, {self.n_actions})")
+        a = _action(action, self.n_actions)
         s = self._state
         self._state = int(self._next[s, a])
         return self._observe(self._state), float(self._reward[s, a]), bool(self._terminal[s, a]), False, {}
@@ -542,10 +542,9 @@ class RandomWalk(_CellWorld):
 
     def __init__(self, n: int = 5, *, left_reward: float = 0.0, right_reward: float = 1.0,
                  render_mode: str | None = "rgb_array"):
-        if not _is_int(n) or n < 1:
-            raise ValueError(f"n={n!r} is not valid: n (the number of non-terminal states) must be a positive integer")
-        self.n = int(n)
-        self.left_reward, self.right_reward = float(left_reward), float(right_reward)
+        self.n = check_int("n", n, high=MAX_WALK, doc="the number of non-terminal states")
+        self.left_reward = _reward("left_reward", left_reward)
+        self.right_reward = _reward("right_reward", right_reward)
         self.start_state = (self.n + 1) // 2
         kinds = np.array([[END] + [FREE] * self.n + [GOAL]])
         self.action_names = ("left", "right")
@@ -563,9 +562,7 @@ class RandomWalk(_CellWorld):
         return self._state, {}
 
     def step(self, action):
-        a = int(action)
-        if a not in (0, 1):
-            raise ValueError(f"action={action!r} is not valid: action must be 0 (left) or 1 (right)")
+        a = _action(action, 2, "0 (left) or 1 (right)")
         self._state += 1 if a == 1 else -1
         if self._state == 0:
             return self._state, self.left_reward, True, False, {}
@@ -578,8 +575,36 @@ class RandomWalk(_CellWorld):
 # Checking the arguments
 # ---------------------------------------------------------------------------
 
+#: The longest random walk (a picture of one cell per state is drawn for it).
+MAX_WALK = 10_000
+
+
+def _action(action, n: int, valid: str = "") -> int:
+    """``action`` as an int in [0, n), else a ValueError naming it (1.7 is not an action, nor is True)."""
+    if type(action) is int or isinstance(action, np.integer):  # the fast path of the loop
+        a = int(action)
+    elif isinstance(action, np.ndarray) and action.ndim == 0 and action.dtype.kind in "iu":
+        a = int(action)
+    else:
+        a = -1
+    if not 0 <= a < n:
+        raise ValueError(f"action={action!r} is not valid: action must be {valid or f'an integer in [0, {n})'}")
+    return a
+
+
+def _reward(name: str, value) -> float:
+    """A reward given as an argument: a finite number, else a ValueError naming it."""
+    from ..params import Param
+
+    return Param(0.0, kind=float, name=name, doc="reward").validate(value)
+
+
 def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    try:
+        check_int("value", value, low=None)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_layout(layout) -> np.ndarray:
@@ -607,9 +632,12 @@ def _find_cell(grid: np.ndarray, name: str, char: str, given) -> tuple[int, int]
                              f"or pass {name}=(row, col)")
         return int(found[0][0]), int(found[0][1])
     try:
-        r, c = (int(v) for v in given)
+        r, c = given
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={given!r} is not valid: {name} must be a (row, col) pair of integers") from None
+        r = c = None
+    if isinstance(given, (str, bytes)) or not (_is_int(r) and _is_int(c)):
+        raise ValueError(f"{name}={given!r} is not valid: {name} must be a (row, col) pair of integers")
+    r, c = int(r), int(c)
     if not (0 <= r < rows and 0 <= c < cols):
         raise ValueError(f"{name}={given!r} is not valid: {name} must lie inside the {rows}x{cols} grid "
                          f"(row 0..{rows - 1}, col 0..{cols - 1})")

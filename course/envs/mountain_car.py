@@ -33,6 +33,8 @@ import math
 import cv2
 import gymnasium as gym
 import numpy as np
+
+from ..params import check_int
 from gymnasium.envs.classic_control.mountain_car import MountainCarEnv
 
 __all__ = ["MountainCar", "ALIASES", "cost_to_go"]
@@ -114,8 +116,7 @@ def cost_to_go(agent, resolution: int = 40) -> tuple[np.ndarray, np.ndarray, np.
     or contour plot).  With rewards of -1 per step this is the agent's
     estimate of the number of steps still needed to reach the goal.
     """
-    if resolution < 2:
-        raise ValueError(f"resolution={resolution!r} is not valid: resolution must be an integer >= 2")
+    resolution = check_int("resolution", resolution, low=2)
     space = agent.env.observation_space
     positions = np.linspace(space.low[0], space.high[0], resolution)
     velocities = np.linspace(space.low[1], space.high[1], resolution)
