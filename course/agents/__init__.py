@@ -20,3 +20,6 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+from .actor_critic import ActorCritic  # noqa: E402  (lesson 14)
+
+__all__ += ["ActorCritic"]
