@@ -107,6 +107,23 @@ def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
     return save(fig, out, "sutton-barto-10.2", rows)
 
 
+N_STEP_SETTINGS = ({"n": 1, "alpha": 0.5 / 8}, {"n": 8, "alpha": 0.3 / 8})  # the book's best step size for each n
+
+
+@figure("sutton-barto-10.3", lesson=14,
+        help="one-step (alpha = 0.5/8) vs 8-step (alpha = 0.3/8) semi-gradient Sarsa: steps per episode (log)")
+def one_vs_eight_step(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Figure 10.3: n-step semi-gradient Sarsa, n = 1 against n = 8, each at its best step size."""
+    labels = [f"n={s['n']}, alpha={s['alpha'] * 8:g}/8" for s in N_STEP_SETTINGS]
+    curves = batched.compare(N_STEP_SETTINGS, algo="n-step-sarsa", runs=_runs(scale, runs),
+                             episodes=_episodes(scale), tilings=8, desc="n-step", labels=labels, **BOOK)
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
+    plot_curves(curves, "steps", ax=ax, log=True,
+                title="Mountain Car, n-step semi-gradient Sarsa, 8 tilings (Sutton & Barto Figure 10.3)")
+    return save(fig, out, "sutton-barto-10.3", curves_rows(dict(zip(labels, curves)), "steps"))
+
+
 # step sizes (alpha x 8) per n, as far as each n stays stable (the book's curves stop there too)
 N_STEP_ALPHAS = {1: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6), 2: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6),
                  4: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4), 8: (0.2, 0.4, 0.6, 0.8, 1.0), 16: (0.2, 0.4, 0.6, 0.7)}
