@@ -29,7 +29,7 @@ from . import curves_rows, curve_rows, figure, save
 BOOK = preset("mountain-car-book")["agent"]  # the book's settings: no exploration, no discount
 
 
-def _runs(scale: str, runs: int | None, *, lesson: int = 20) -> int:
+def _runs(scale: str, runs: int | None, *, lesson: int = 10) -> int:
     return runs or pick(smoke=2, lesson=lesson, full=100, scale=scale)
 
 
