@@ -178,12 +178,14 @@ def tilings(out: Path, scale: str, runs: int | None) -> list[Path]:
     return _steps_and_returns(curves, "Sarsa with tile coding: number of tilings (episodes cut at 200 steps)", out, "lesson18-tilings")
 
 
-@figure("lesson18-hashing", lesson=18, help="8 tilings of 8x8: hashed into 1,024 weights vs unhashed")
+@figure("lesson18-hashing", lesson=18,
+        help="8 tilings of 16x16: unhashed (2,312 weights per action) vs hashed into 1,024; alpha = 0.5/8")
 def hashing(out: Path, scale: str, runs: int | None) -> list[Path]:
-    """Lesson 18: hashing the 648 tiles into a table of 1,024 weights, against no hashing."""
-    n = _runs(scale, runs, lesson=10)
-    hashed = TileCoder(make("mountain-car"), tiles=8, tilings=8, hash_size=1024)
-    curves = batched.compare([{"hash_size": 0}, {"hash_size": 1024}], tilings=8, alpha=0.5 / 8, runs=n,
-                             episodes=_episodes(scale), desc="hashing", **BOOK,
-                             labels=["unhashed (648 weights)", f"hashed into 1,024 ({hashed.collisions} tiles collide)"])
-    return _steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out, "lesson18-hashing")
+    """Lesson 18: hashing where it saves memory, more tiles than slots: 8 tilings of 16x16 into 1,024 weights."""
+    car = make("mountain-car")
+    plain, hashed = TileCoder(car, tiles=16, tilings=8), TileCoder(car, tiles=16, tilings=8, hash_size=1024)
+    curves = batched.compare([{"hash_size": 0}, {"hash_size": 1024}], tiles=16, tilings=8, alpha=0.5 / 8,
+                             runs=_runs(scale, runs), episodes=_episodes(scale), desc="hashing", **BOOK,
+                             labels=[f"unhashed ({plain.n_features:,} weights)",
+                                     f"hashed into 1,024 ({hashed.collisions:,} tiles collide)"])
+    return _steps_and_returns(curves, "Sarsa, 8 tilings of 16x16 tiles: hashing", out, "lesson18-hashing")
