@@ -1,4 +1,4 @@
-"""Mountain Car figures: Sutton & Barto chapter 10 (lesson 14, recalled in lesson 18) and lesson 18's comparisons.
+"""Mountain Car figures: Sutton & Barto chapter 10 (lesson 14) and the comparisons of lesson 18.
 
 Each function below is one figure of ``course figures`` (registered with
 :func:`course.figures.figure`).  The averaged ones run on the batched runner
@@ -50,7 +50,7 @@ def _steps_and_returns(curves: list, title: str, out: Path, name: str) -> list[P
     return save(fig, out, name, rows)
 
 
-@figure("sutton-barto-10.1", lesson=(14, 18),
+@figure("sutton-barto-10.1", lesson=14,
         help="cost-to-go -max_a q of one Sarsa run after 428 steps and 12, 104, 1000, 9000 episodes")
 def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.1: how the cost-to-go surface of one run takes shape (runs is ignored: one run)."""
@@ -92,7 +92,7 @@ def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
     return save(fig, out, "sutton-barto-10.1")
 
 
-@figure("sutton-barto-10.2", lesson=(14, 18),
+@figure("sutton-barto-10.2", lesson=14,
         help="Sarsa, 8 tilings: steps per episode (log) for alpha = 0.1/8, 0.2/8, 0.5/8; also a CSV")
 def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.2: learning curves of semi-gradient Sarsa for three step sizes."""
@@ -129,7 +129,7 @@ N_STEP_ALPHAS = {1: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6), 2: (0.2, 0.4, 0.6,
                  4: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4), 8: (0.2, 0.4, 0.6, 0.8, 1.0), 16: (0.2, 0.4, 0.6, 0.7)}
 
 
-@figure("sutton-barto-10.4", lesson=(14, 18),
+@figure("sutton-barto-10.4", lesson=14,
         help="n-step Sarsa: mean steps per episode over the first 50 episodes vs alpha, n = 1..16")
 def n_step(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.4: the effect of the step size and of n on n-step semi-gradient Sarsa."""
