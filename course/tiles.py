@@ -78,7 +78,8 @@ class GridFeatures(Features):
     once, shape ``(len(batch), active)``, for the batched runner.
     """
 
-    tiles = Param(8, low=1, high=256, live=False, symbol="n", doc="tiles across each state variable's range")
+    tiles = Param(8, low=1, high=256, live=False, log=True, symbol="n",  # log: a slider of 1, 2, 5, 8, 10, 20, ...
+                  doc="tiles across each state variable's range")
 
     def __init__(self, bounds, **params):
         self.configure(**params)

@@ -73,7 +73,7 @@ def runnable_copy(notebook: Path, dest: Path, case: Case) -> Path:
     return path
 
 
-# One line per panel (lesson 18 has two).  Lesson 00 runs whole (it reaches its panel in seconds).  Lessons 15 and 18 run minutes
+# One line per panel (lesson 18's Mountain Car panel is lesson 14's now).  Lesson 00 runs whole (it reaches its panel in seconds).  Lessons 15 and 18 run minutes
 # of experiments before their last panels, more than this test's budget on a 2-core machine, and nbval runs them
 # whole anyway: here they run their first cell and the panel's cell, which needs nothing else (the lessons say so).
 CASES = [
@@ -81,7 +81,8 @@ CASES = [
     # (ε decays by itself in this agent, so the slider moved before Run is the target period C)
     Case("lessons/16_nonlinear_control.ipynb", before_run="target_update", during_run="alpha", panel="playground",
          only_panel=True, timeout=300.0),
-    Case("lessons/18_games.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel", only_panel=True),
+    Case("lessons/14_linear_control.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel",
+         only_panel=True),
     Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",
          only_panel=True, timeout=300.0, name="18_games-pong"),
     Case("lessons/02_bandits.ipynb", before_run="epsilon", during_run="c", counter="step", running="panel.running"),

@@ -19,7 +19,7 @@ def test_list_shows_every_figure(capsys):
 def test_list_through_the_course_command_and_by_lesson(capsys):
     assert cli.main(["figures", "--list", "--lesson", "18"]) == 0
     out = capsys.readouterr().out
-    assert "sutton-barto-10.2" in out and "lesson 18" in out
+    assert "lesson18-hashing" in out and "lesson 18" in out
 
 
 def test_unknown_figure_and_empty_lesson_are_errors(capsys):

@@ -28,8 +28,8 @@ SECTIONS = {
         "What you will learn", "Check the installation", "replay buffer from first principles",
         "predicts values", "prediction to control", "DQN", "Double DQN", "Conclusion and exercises"],
     "18_games.ipynb": [
-        "What you will learn", "Check the installation", "Background", "Mountain Car through Gymnasium",
-        "Tile coding proper", "Hashing", "Atari through Gymnasium and ALE", "replay buffer",
+        "What you will learn", "Check the installation", "Background", "Mountain Car, recalled",
+        "number of tilings", "Hashing", "Atari through Gymnasium and ALE", "replay buffer",
         "deep agent for games", "deep control agent", "Double DQN on Pong", "autoencoder",
         "Conclusion and exercises"],
 }

@@ -164,7 +164,7 @@ def test_batch_td_beats_batch_mc_and_batch_mc_settles_on_average_returns():
 
 
 def test_actor_critic_learns_the_cliff():
-    agent = ActorCritic(make("cliff"), alpha=0.2, alpha_w=0.2, seed=0)
+    agent = ActorCritic(make("cliff"), alpha=0.2, alpha_theta=0.2, seed=0)
     h = agent.run(400)
     assert np.mean(h.returns[-50:]) > np.mean(h.returns[:50]) + 30
     assert np.mean(h.returns[-50:]) > -40

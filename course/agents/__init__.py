@@ -20,9 +20,9 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+from .actor_critic import ActorCritic  # noqa: E402  (one-step actor-critic, any features: lessons 08 and 14)
 from .prediction import GradientMC, NStepTD  # noqa: E402  (n-step TD, gradient MC: any features, one-hot by default)
 from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
-    ActorCritic,
     BatchMC,
     BatchTD0,
     DoubleQLearning,
@@ -30,5 +30,5 @@ from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
     MaskedQLearning,
 )
 
-__all__ += ["GradientMC", "NStepTD", "LegalActions", "DoubleQLearning", "MaskedQLearning", "ActorCritic",
+__all__ += ["ActorCritic", "GradientMC", "NStepTD", "LegalActions", "DoubleQLearning", "MaskedQLearning",
             "BatchTD0", "BatchMC"]

@@ -7,7 +7,7 @@ class states its update rule:
 
 * n-step TD prediction (section 7.1) is :class:`course.agents.prediction.NStepTD` (any features; one-hot = tabular);
 * :class:`DoubleQLearning` -- two tables, one picks, the other values (section 6.7);
-* :class:`ActorCritic` -- one-step actor-critic, a softmax actor (section 13.5);
+* the one-step actor-critic (section 13.5) is :class:`course.agents.actor_critic.ActorCritic` (any features);
 * :class:`BatchTD0`, :class:`BatchMC` -- batch updating (section 6.3, Figure 6.2).
 
 :class:`LegalActions` lets a control agent explore only among the actions an
@@ -24,7 +24,7 @@ from .. import policies
 from ..params import Param
 from .linear import LinearControlAgent, LinearPredictionAgent, QLearning
 
-__all__ = ["LegalActions", "DoubleQLearning", "MaskedQLearning", "ActorCritic", "BatchTD0", "BatchMC"]
+__all__ = ["LegalActions", "DoubleQLearning", "MaskedQLearning", "BatchTD0", "BatchMC"]
 
 
 class LegalActions:
@@ -102,53 +102,6 @@ class DoubleQLearning(LegalActions, LinearControlAgent):
         delta = target - flat[idx] @ val
         flat[idx] += self.alpha * delta * val
         return abs(float(delta))
-
-
-class ActorCritic(LinearControlAgent):
-    """One-step actor-critic (book section 13.5), tabular, with a softmax actor.
-
-    The critic learns V(S) by TD(0); its TD error δ = R + γV(S') − V(S) also
-    tells the actor whether the action it just took turned out better (δ > 0)
-    or worse than expected.  The actor keeps preferences h(S,·) (``self.w``)
-    and acts with π(a|S) = softmax(h(S,·)):
-
-        V(S)   ← V(S)   + α_w δ
-        h(S,b) ← h(S,b) + α I δ (1[b = A] − π(b|S))   for every action b
-        I      ← γ I   (I = 1 at the start of an episode)
-    """
-
-    alpha_w = Param(0.1, low=0.0, high=1.0, low_open=True, log=True, symbol="α_w", doc="critic step size")
-    policy = Param("softmax", choices=("softmax",), doc="the actor is a softmax policy")
-
-    def build(self) -> None:
-        super().build()
-        self.v_w = np.zeros(self.features.n_features)  # the critic's V
-        self._discount = 1.0
-
-    def state_dict(self):
-        return {"w": self.w, "v_w": self.v_w}
-
-    def begin_episode(self, obs) -> None:
-        self._discount = 1.0
-
-    def v(self, obs) -> float:
-        idx, val = self.features(obs)
-        return float(self.v_w[idx] @ val)
-
-    def learn(self, s, a, r, s2, a2, terminated):
-        delta = r + (0.0 if terminated else self.gamma * self.v(s2)) - self.v(s)
-        idx, val = self.features(s)
-        self.v_w[idx] += self.alpha_w * delta * val
-        pi = policies.softmax_probs(self.q(s), self.temperature)
-        grad = -pi
-        grad[a] += 1.0
-        self.w[:, idx] += self.alpha * self._discount * delta * np.outer(grad, val)
-        self._discount *= self.gamma
-        return abs(float(delta))
-
-    def state_values(self):
-        n = getattr(self.env.observation_space, "n", None)
-        return None if n is None else np.array([self.v(s) for s in range(int(n))])
 
 
 class _BatchPrediction(LinearPredictionAgent):

@@ -1,4 +1,4 @@
-"""Mountain Car figures: Sutton & Barto chapter 10 and the comparisons of lesson 18.
+"""Mountain Car figures: Sutton & Barto chapter 10 (lesson 14) and the comparisons of lesson 18.
 
 Each function below is one figure of ``course figures`` (registered with
 :func:`course.figures.figure`).  The averaged ones run through the experiments API
@@ -32,7 +32,7 @@ N_STEP_SARSA = factory(NStepSarsa, "mountain-car", features=TileCoder)
 SEPARATE_TILES = factory(Sarsa, "mountain-car", features=PerDimensionTiles)
 
 
-def _runs(scale: str, runs: int | None, *, lesson: int = 20) -> int:
+def _runs(scale: str, runs: int | None, *, lesson: int = 10) -> int:
     return runs or pick(smoke=2, lesson=lesson, full=100, scale=scale)
 
 
@@ -53,15 +53,24 @@ def _steps_and_returns(curves: list, title: str, out: Path, name: str) -> list[P
     return save(fig, out, name, rows)
 
 
-@figure("sutton-barto-10.1", lesson=18,
+@figure("sutton-barto-10.1", lesson=14,
         help="cost-to-go -max_a q of one Sarsa run after 428 steps and 12, 104, 1000, 9000 episodes")
 def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.1: how the cost-to-go surface of one run takes shape (runs is ignored: one run)."""
     checkpoints = pick(smoke=(12,), lesson=(12, 104, 1000), full=(12, 104, 1000, 9000), scale=scale)
     env = make("mountain-car", render_mode="rgb_array")
     agent = Sarsa(env, features=TileCoder(env, tiles=8, tilings=8), alpha=0.3 / 8, seed=0, **BOOK)
-    fig = Figure(figsize=(15, 9))
-    axes = [fig.add_subplot(2, 3, 1)] + [fig.add_subplot(2, 3, i, projection="3d") for i in range(2, 7)]
+    panels = 2 + len(checkpoints)  # the car, step 428 and one surface per checkpoint
+    cols = min(panels, 3)
+    rows = -(-panels // cols)
+    fig = Figure(figsize=(5 * cols, 4.6 * rows))
+    grid = fig.add_gridspec(rows, 2 * cols)  # each panel spans two columns, so a short last row is centred
+    axes = []
+    for i in range(panels):
+        row, col = divmod(i, cols)
+        shift = cols - min(cols, panels - row * cols)  # half a panel per missing panel in this row
+        cell = grid[row, 2 * col + shift:2 * col + shift + 2]
+        axes.append(fig.add_subplot(cell) if i == 0 else fig.add_subplot(cell, projection="3d"))
     env.reset(seed=0)
     axes[0].imshow(env.render())
     axes[0].set_title("Mountain Car")
@@ -76,15 +85,17 @@ def cost_to_go_surfaces(out: Path, scale: str, runs: int | None) -> list[Path]:
         pos, vel, cost = cost_to_go(agent)
         ax.plot_surface(*np.meshgrid(pos, vel), cost, cmap="viridis", linewidth=0)
         ax.set_title(title)
-        ax.set_xlabel("position")
-        ax.set_ylabel("velocity")
-        ax.set_zlabel("cost to go")
-    for ax in axes[2 + len(checkpoints):]:
-        ax.remove()
+        ax.set_xlabel("position", labelpad=8)
+        ax.set_ylabel("velocity", labelpad=14)  # room for the tick labels
+        ax.set_zlabel("cost to go", labelpad=8)
+        ax.set_yticks([-0.07, 0.0, 0.07])
+        ax.set_xticks([-1.2, -0.3, 0.6])
+        ax.tick_params(labelsize=8, pad=2)
+    fig.subplots_adjust(left=0.02, right=0.97, wspace=0.15, hspace=0.2)
     return save(fig, out, "sutton-barto-10.1")
 
 
-@figure("sutton-barto-10.2", lesson=18,
+@figure("sutton-barto-10.2", lesson=14,
         help="Sarsa, 8 tilings: steps per episode (log) for alpha = 0.1/8, 0.2/8, 0.5/8; also a CSV")
 def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.2: learning curves of semi-gradient Sarsa for three step sizes."""
@@ -99,12 +110,29 @@ def alphas(out: Path, scale: str, runs: int | None) -> list[Path]:
     return save(fig, out, "sutton-barto-10.2", rows)
 
 
+N_STEP_SETTINGS = ({"n": 1, "alpha": 0.5 / 8}, {"n": 8, "alpha": 0.3 / 8})  # the book's best step size for each n
+
+
+@figure("sutton-barto-10.3", lesson=14,
+        help="one-step (alpha = 0.5/8) vs 8-step (alpha = 0.3/8) semi-gradient Sarsa: steps per episode (log)")
+def one_vs_eight_step(out: Path, scale: str, runs: int | None) -> list[Path]:
+    """Figure 10.3: n-step semi-gradient Sarsa, n = 1 against n = 8, each at its best step size."""
+    labels = [f"n={s['n']}, alpha={s['alpha'] * 8:g}/8" for s in N_STEP_SETTINGS]
+    curves = compare(N_STEP_SARSA, N_STEP_SETTINGS, _runs(scale, runs), _episodes(scale),
+                     fixed={"tilings": 8, **BOOK}, desc="n-step", labels=labels)
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.subplots()
+    plot_curves(curves, "steps", ax=ax, log=True,
+                title="Mountain Car, n-step semi-gradient Sarsa, 8 tilings (Sutton & Barto Figure 10.3)")
+    return save(fig, out, "sutton-barto-10.3", curves_rows(dict(zip(labels, curves)), "steps"))
+
+
 # step sizes (alpha x 8) per n, as far as each n stays stable (the book's curves stop there too)
 N_STEP_ALPHAS = {1: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6), 2: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6),
                  4: (0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4), 8: (0.2, 0.4, 0.6, 0.8, 1.0), 16: (0.2, 0.4, 0.6, 0.7)}
 
 
-@figure("sutton-barto-10.4", lesson=18,
+@figure("sutton-barto-10.4", lesson=14,
         help="n-step Sarsa: mean steps per episode over the first 50 episodes vs alpha, n = 1..16")
 def n_step(out: Path, scale: str, runs: int | None) -> list[Path]:
     """Figure 10.4: the effect of the step size and of n on n-step semi-gradient Sarsa."""
@@ -153,12 +181,14 @@ def tilings(out: Path, scale: str, runs: int | None) -> list[Path]:
     return _steps_and_returns(curves, "Sarsa with tile coding: number of tilings (episodes cut at 200 steps)", out, "lesson18-tilings")
 
 
-@figure("lesson18-hashing", lesson=18, help="8 tilings of 8x8: hashed into 1,024 weights vs unhashed")
+@figure("lesson18-hashing", lesson=18,
+        help="8 tilings of 16x16: unhashed (2,312 weights per action) vs hashed into 1,024; alpha = 0.5/8")
 def hashing(out: Path, scale: str, runs: int | None) -> list[Path]:
-    """Lesson 18: hashing the 648 tiles into a table of 1,024 weights, against no hashing."""
-    n = _runs(scale, runs, lesson=10)
-    hashed = TileCoder(make("mountain-car"), tiles=8, tilings=8, hash_size=1024)
-    curves = compare(SARSA, [{"hash_size": 0}, {"hash_size": 1024}], n, _episodes(scale),
-                     fixed={"tilings": 8, "alpha": 0.5 / 8, **BOOK}, desc="hashing",
-                     labels=["unhashed (648 weights)", f"hashed into 1,024 ({hashed.collisions} tiles collide)"])
-    return _steps_and_returns(curves, "Sarsa, 8 tilings of 8x8: hashing", out, "lesson18-hashing")
+    """Lesson 18: hashing where it saves memory, more tiles than slots: 8 tilings of 16x16 into 1,024 weights."""
+    car = make("mountain-car")
+    plain, hashed = TileCoder(car, tiles=16, tilings=8), TileCoder(car, tiles=16, tilings=8, hash_size=1024)
+    curves = compare(SARSA, [{"hash_size": 0}, {"hash_size": 1024}], _runs(scale, runs), _episodes(scale),
+                     fixed={"tiles": 16, "tilings": 8, "alpha": 0.5 / 8, **BOOK}, desc="hashing",
+                     labels=[f"unhashed ({plain.n_features:,} weights)",
+                             f"hashed into 1,024 ({hashed.collisions:,} tiles collide)"])
+    return _steps_and_returns(curves, "Sarsa, 8 tilings of 16x16 tiles: hashing", out, "lesson18-hashing")
