@@ -20,3 +20,19 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+
+from .monte_carlo import (  # noqa: E402  (Monte Carlo agents, lesson 06)
+    ConstantAlphaMC,
+    ConstantAlphaMCControl,
+    EveryVisitMC,
+    FirstVisitMC,
+    MonteCarloAgent,
+    MonteCarloES,
+    OnPolicyMC,
+    OrdinaryIS,
+    Reinforce,
+    WeightedIS,
+)
+
+__all__ += ["MonteCarloAgent", "FirstVisitMC", "EveryVisitMC", "ConstantAlphaMC", "MonteCarloES", "OnPolicyMC",
+            "ConstantAlphaMCControl", "OrdinaryIS", "WeightedIS", "Reinforce"]
