@@ -155,3 +155,36 @@ def test_model_env_samples_the_model():
     with pytest.raises(ValueError, match="action=6 is not valid in state 5"):
         env.reset()
         env.step(6)
+
+
+# -- the self-checks of lesson 05 ---------------------------------------------------------------
+def test_check_bellman_backup_accepts_the_reference_and_names_a_missing_gamma(capsys):
+    from course.checks_dp import check_bellman_backup, reference_backup
+
+    assert check_bellman_backup(reference_backup)
+    assert "agrees with the kit" in capsys.readouterr().out
+
+    def no_gamma(model, s, v, policy, gamma):
+        return 0.0 if model.terminal[s] else float(policy[s] @ (model.P[s] * (model.R[s] + v)).sum(axis=1))
+
+    assert not check_bellman_backup(no_gamma)
+    assert "γ is missing" in capsys.readouterr().out
+
+    def summed(model, s, v, policy, gamma):
+        return 0.0 if model.terminal[s] else float((model.P[s] * (model.R[s] + gamma * v)).sum())
+
+    assert not check_bellman_backup(summed)
+    assert "not weighted by π(a|s)" in capsys.readouterr().out
+
+
+def test_check_greedy_action_accepts_the_reference_and_rejects_a_reward_blind_choice(capsys):
+    from course.checks_dp import check_greedy_action, reference_greedy_action
+
+    assert check_greedy_action(reference_greedy_action)
+    assert "best action in all" in capsys.readouterr().out
+
+    def biggest_stake(model, s, v, gamma):
+        return int(np.flatnonzero(model.allowed[s]).max())
+
+    assert not check_greedy_action(biggest_stake)
+    assert "you pick action" in capsys.readouterr().out

@@ -99,3 +99,30 @@ def test_bad_input_is_named():
         FirstVisitMC(make("maze", obs="onehot"))
     with pytest.raises(ValueError, match="behaviour is not valid.*coverage"):
         OrdinaryIS(bj.make(), target=bj.stick_policy(), behaviour=bj.stick_policy()[:, ::-1])
+
+
+# -- the self-checks of lesson 06 ---------------------------------------------------------------
+def test_check_first_visit_returns_accepts_the_reference_and_names_every_visit(capsys):
+    from course.checks_mc import check_first_visit_returns, reference_first_visit_returns
+
+    assert check_first_visit_returns(reference_first_visit_returns)
+    assert "right in all" in capsys.readouterr().out
+
+    def last_visit(episode, gamma):
+        out, g = {}, 0.0
+        for s, _, r in reversed(episode):
+            g = r + gamma * g
+            out.setdefault(s, g)
+        return out
+
+    assert not check_first_visit_returns(last_visit)
+    assert "the last visit, not the first" in capsys.readouterr().out
+
+
+def test_check_weighted_estimate_accepts_the_reference_and_names_ordinary_sampling(capsys):
+    from course.checks_mc import check_weighted_estimate, reference_weighted_estimate
+
+    assert check_weighted_estimate(reference_weighted_estimate)
+    assert "right in all" in capsys.readouterr().out
+    assert not check_weighted_estimate(lambda ratios, returns: float(np.mean(ratios * returns)))
+    assert "that is ordinary importance sampling" in capsys.readouterr().out
