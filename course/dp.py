@@ -14,7 +14,7 @@ a terminal state is 0.
   values only from the next sweep on, as the book's Figure 4.1);
 * :func:`evaluate_policy` — sweeps until the largest change is below θ;
 * :func:`q_values`, :func:`greedy`, :func:`improve_policy` — policy improvement;
-* :func:`policy_iteration`, :func:`value_iteration`.
+* :func:`policy_iteration`, :func:`value_sweep` (one sweep), :func:`value_iteration`.
 
 Bad input raises a ``ValueError`` naming the parameter: a policy of the
 wrong shape, γ outside [0, 1], θ ≤ 0.  Policy evaluation that cannot
@@ -31,7 +31,7 @@ from .envs.models import Model
 from .params import Param
 
 __all__ = ["NotConverged", "as_model", "check_policy", "random_policy", "backup", "sweep", "evaluate_policy",
-           "q_values", "greedy", "improve_policy", "policy_iteration", "value_iteration"]
+           "q_values", "greedy", "improve_policy", "policy_iteration", "value_sweep", "value_iteration"]
 
 GAMMA = Param(1.0, low=0.0, high=1.0, symbol="γ", doc="discount factor", name="gamma")
 THETA = Param(1e-6, low=0.0, low_open=True, log=True, symbol="θ", doc="accuracy: stop when no value changes more",
@@ -202,6 +202,20 @@ def policy_iteration(model, *, gamma: float = 1.0, theta: float = 1e-6, max_swee
                        max_iterations)
 
 
+def value_sweep(model, v, gamma: float = 1.0) -> tuple[np.ndarray, float]:
+    """One in-place sweep of value iteration: v(s) ← max_a Σ_s' p(s'|s,a)[r + γ v(s')]; returns (v, largest change)."""
+    m = as_model(model)
+    gamma = GAMMA.validate(gamma)
+    v = _values(m, v)
+    delta = 0.0
+    for s in np.flatnonzero(~m.terminal):
+        q = (m.P[s] * (m.R[s] + gamma * v)).sum(axis=1)
+        new = q[m.allowed[s]].max()
+        delta = max(delta, abs(new - v[s]))
+        v[s] = new
+    return v, float(delta)
+
+
 def value_iteration(model, *, gamma: float = 1.0, theta: float = 1e-6, max_sweeps: int = 10_000,
                     v=None, history: list | None = None):
     """Value iteration (in place): v(s) ← max_a Σ_s' p(s'|s,a)[r + γ v(s')] until no change reaches θ.
@@ -212,14 +226,8 @@ def value_iteration(model, *, gamma: float = 1.0, theta: float = 1e-6, max_sweep
     m = as_model(model)
     gamma, theta, max_sweeps = GAMMA.validate(gamma), THETA.validate(theta), MAX_SWEEPS.validate(max_sweeps)
     v = _values(m, v)
-    live = np.flatnonzero(~m.terminal)
     for k in range(1, max_sweeps + 1):
-        delta = 0.0
-        for s in live:
-            q = (m.P[s] * (m.R[s] + gamma * v)).sum(axis=1)
-            new = q[m.allowed[s]].max()
-            delta = max(delta, abs(new - v[s]))
-            v[s] = new
+        v, delta = value_sweep(m, v, gamma)
         if history is not None:
             history.append(v.copy())
         if delta < theta:

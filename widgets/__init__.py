@@ -18,3 +18,7 @@ from .runner import background_default
 from .view import LiveView
 
 __all__ = ["Panel", "Compare", "Control", "LiveView", "LiveCurves", "factory_params", "background_default"]
+
+from .dp_panel import DPPanel  # noqa: E402  (lesson 05: dynamic programming, sweep by sweep)
+
+__all__ += ["DPPanel"]
