@@ -185,8 +185,10 @@ def sample_transitions(model: Model, n: int, seed: int | None = None):
     pairs = np.argwhere(model.allowed & ~model.terminal[:, None])
     s = np.repeat(pairs[:, 0], n)
     a = np.repeat(pairs[:, 1], n)
-    cum = np.cumsum(model.P[s, a], axis=1)
-    s2 = np.minimum((cum < rng.random(len(s))[:, None]).sum(axis=1), model.n_states - 1)
+    cum = np.cumsum(model.P[pairs[:, 0], pairs[:, 1]], axis=1)  # one row per pair
+    u = rng.random((len(pairs), n))
+    s2 = np.concatenate([np.searchsorted(row, draws, side="right") for row, draws in zip(cum, u)])
+    s2 = np.minimum(s2, model.n_states - 1)
     return s, a, model.R[s, a, s2], s2
 
 
