@@ -188,3 +188,22 @@ def test_check_greedy_action_accepts_the_reference_and_rejects_a_reward_blind_ch
 
     assert not check_greedy_action(biggest_stake)
     assert "you pick action" in capsys.readouterr().out
+
+
+# -- the figures of lesson 05 --------------------------------------------------------------------
+def test_figures_4_1_and_4_3_write_the_book_numbers(tmp_path):
+    from course import figures
+
+    figures.load()
+    paths = figures.REGISTRY["sutton-barto-4.1"].make(tmp_path, "smoke", None)
+    table = figures.read_csv(paths[1])
+    assert list(table) == ["k=0", "k=1", "k=2", "k=3", "k=10", "k=inf"]
+    assert np.array_equal(table["k=inf"]["x"], np.arange(16))
+    assert np.array_equal(table["k=inf"]["y"][:4].round(1), [0, -14, -20, -22])
+    assert np.isnan(table["k=inf"]["stderr"]).all()
+    paths = figures.REGISTRY["sutton-barto-4.3"].make(tmp_path, "smoke", None)
+    table = figures.read_csv(paths[1])
+    final = next(k for k in table if "final" in k)
+    assert np.all(np.diff(table[final]["y"]) > 0)
+    stakes = dict(zip(table["policy"]["x"].astype(int), table["policy"]["y"]))
+    assert stakes[50] == 50 and stakes[25] == 25 and stakes[75] == 25

@@ -126,3 +126,25 @@ def test_check_weighted_estimate_accepts_the_reference_and_names_ordinary_sampli
     assert "right in all" in capsys.readouterr().out
     assert not check_weighted_estimate(lambda ratios, returns: float(np.mean(ratios * returns)))
     assert "that is ordinary importance sampling" in capsys.readouterr().out
+
+
+# -- the figures of lesson 06 ------------------------------------------------------------------
+def test_figure_5_3_at_smoke_scale_has_both_curves_with_stderr(tmp_path):
+    from course import figures
+
+    figures.load()
+    paths = figures.REGISTRY["sutton-barto-5.3"].make(tmp_path, "smoke", 20)
+    table = figures.read_csv(paths[1])
+    assert set(table) == {"ordinary importance sampling", "weighted importance sampling"}
+    for t in table.values():
+        assert t["x"][0] == 1 and len(t["x"]) == 100 and np.isfinite(t["stderr"]).all()
+    assert table["weighted importance sampling"]["y"][:10].mean() < table["ordinary importance sampling"]["y"][:10].mean()
+
+
+def test_book_policy_of_figure_5_2():
+    from course.figures.monte_carlo import book_policy
+
+    hit = book_policy()  # [usable ace][sum 12..21][dealer A..10]
+    assert hit[0, 17 - 12].sum() == 0 and hit[0, 16 - 12].tolist() == [1, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+    assert hit[0, 12 - 12].tolist() == [1, 1, 1, 0, 0, 0, 1, 1, 1, 1]
+    assert hit[1, 18 - 12].tolist() == [1, 0, 0, 0, 0, 0, 0, 0, 1, 1] and hit[1, 19 - 12].sum() == 0
