@@ -101,6 +101,7 @@ def check_greedy_action(greedy_action) -> bool:
                 hint = " — that action is not allowed there (see model.allowed)"
             elif got == int(np.argmax(vv[np.argmax(m.P[s], axis=1)])):
                 hint = " — it looks like you chose by v of the likeliest next state, without the reward"
-            return _say(False, f"for {what}, state {s}, you pick action {got} (q = {q[got] if 0 <= got < m.n_actions else 'n/a'}) "
+            mine = f"{q[got]:.4g}" if 0 <= got < m.n_actions else "n/a"
+            return _say(False, f"for {what}, state {s}, you pick action {got} (q = {mine}) "
                                f"but the best q is {q.max():.4g}{hint}.")
     return _say(True, f"your greedy action is a best action in all {len(cases)} cases.")

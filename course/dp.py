@@ -142,8 +142,23 @@ def evaluate_policy(model, policy, *, gamma: float = 1.0, theta: float = 1e-6, i
     gamma, theta, max_sweeps = GAMMA.validate(gamma), THETA.validate(theta), MAX_SWEEPS.validate(max_sweeps)
     pi = check_policy(m, policy)
     v = _values(m, v)
+    # the same sweeps as sweep(), with the policy's transition matrix and rewards computed once
+    p_pi = np.einsum("sa,sat->st", pi, m.P)
+    r_pi = (pi * m.expected_reward).sum(axis=1)
+    live = np.flatnonzero(~m.terminal)
+    v[m.terminal] = 0.0
     for k in range(1, max_sweeps + 1):
-        v, delta = sweep(m, pi, v, gamma, in_place)
+        if in_place:
+            delta = 0.0
+            for s in live:
+                new = r_pi[s] + gamma * (p_pi[s] @ v)
+                delta = max(delta, abs(new - v[s]))
+                v[s] = new
+        else:
+            new = r_pi + gamma * (p_pi @ v)
+            new[m.terminal] = 0.0
+            delta = float(np.abs(new - v).max())
+            v = new
         if delta < theta:
             return v, k
     raise NotConverged(
@@ -187,7 +202,8 @@ def policy_iteration(model, *, gamma: float = 1.0, theta: float = 1e-6, max_swee
                      policy=None, max_iterations: int = 1000):
     """Policy iteration: evaluate, improve, until the policy is stable.  Returns (policy, v, iterations).
 
-    Starts from ``policy`` (default the random policy).
+    Starts from ``policy`` (default the random policy); each evaluation
+    starts from the previous policy's values.
     """
     m = as_model(model)
     pi = random_policy(m) if policy is None else check_policy(m, policy)
