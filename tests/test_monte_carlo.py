@@ -148,3 +148,11 @@ def test_book_policy_of_figure_5_2():
     assert hit[0, 17 - 12].sum() == 0 and hit[0, 16 - 12].tolist() == [1, 0, 0, 0, 0, 0, 1, 1, 1, 1]
     assert hit[0, 12 - 12].tolist() == [1, 1, 1, 0, 0, 0, 1, 1, 1, 1]
     assert hit[1, 18 - 12].tolist() == [1, 0, 0, 0, 0, 0, 0, 0, 1, 1] and hit[1, 19 - 12].sum() == 0
+
+
+def test_save_and_load_resume_the_same_curve(tmp_path):
+    a = OnPolicyMC(make("maze"), seed=4, max_episode_steps=300)
+    a.run(5)
+    path = a.save(tmp_path / "mc.npz")
+    b = OnPolicyMC(make("maze"), seed=4, max_episode_steps=300).load(path)
+    assert np.array_equal(a.Q, b.Q) and np.array_equal(a.N, b.N) and b.episode == 5
