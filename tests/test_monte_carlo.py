@@ -43,6 +43,7 @@ def test_same_seed_same_estimates():
     assert np.array_equal(a.V, b.V)
 
 
+@pytest.mark.slow
 def test_blackjack_stick_policy_values_look_like_figure_5_1():
     agent = FirstVisitMC(bj.make(), policy=bj.stick_policy(), seed=0)
     agent.run(20_000)
@@ -51,6 +52,7 @@ def test_blackjack_stick_policy_values_look_like_figure_5_1():
     assert no_ace[:8].mean() < -0.3  # hitting up to 19 mostly loses
 
 
+@pytest.mark.slow
 def test_monte_carlo_es_learns_to_stick_on_20_and_hit_on_12_against_a_10():
     agent = MonteCarloES(bj.make(), seed=0)
     agent.run(30_000)
