@@ -89,6 +89,7 @@ CASES = [
     Case("lessons/08_temporal_difference.ipynb", before_run="epsilon", during_run="alpha", title="The cliff"),
     Case("lessons/09_n_step.ipynb", before_run="gamma", during_run="alpha"),
     Case("lessons/13_linear_prediction.ipynb", before_run="gamma", during_run="alpha", only_panel=True),
+    Case("lessons/06_monte_carlo.ipynb", before_run="epsilon", during_run="alpha", only_panel=True),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -32,3 +32,19 @@ from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
 
 __all__ += ["ActorCritic", "GradientMC", "NStepTD", "LegalActions", "DoubleQLearning", "MaskedQLearning",
             "BatchTD0", "BatchMC"]
+
+from .monte_carlo import (  # noqa: E402  (Monte Carlo agents, lesson 06)
+    ConstantAlphaMC,
+    ConstantAlphaMCControl,
+    EveryVisitMC,
+    FirstVisitMC,
+    MonteCarloAgent,
+    MonteCarloES,
+    OnPolicyMC,
+    OrdinaryIS,
+    Reinforce,
+    WeightedIS,
+)
+
+__all__ += ["MonteCarloAgent", "FirstVisitMC", "EveryVisitMC", "ConstantAlphaMC", "MonteCarloES", "OnPolicyMC",
+            "ConstantAlphaMCControl", "OrdinaryIS", "WeightedIS", "Reinforce"]

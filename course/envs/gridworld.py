@@ -47,9 +47,11 @@ import gymnasium as gym
 import numpy as np
 
 from ..params import check_int
+from .models import Model, deterministic_model
 
 __all__ = ["GridWorld", "RandomWalk", "Rewards", "REWARD_SCHEMES", "MOVES", "OBS_TYPES", "ALIASES",
-           "GRID", "MAZE", "LARGE_MAZE", "CLIFF", "WINDY", "WINDY_WIND"]
+           "GRID", "MAZE", "LARGE_MAZE", "CLIFF", "WINDY", "WINDY_WIND",
+           "CornerGrid", "CORNER_GRID"]
 
 
 # ---------------------------------------------------------------------------
@@ -521,6 +523,18 @@ class GridWorld(_CellWorld):
                 break
         return path
 
+    def model(self) -> Model:
+        """The world's dynamics p(s', r | s, a) as a :class:`~course.envs.models.Model` (for dynamic programming).
+
+        Built from the same transition table that ``step`` reads.  Terminal
+        (value 0, no decision): the goal cells, and the walls and cliff cells
+        the agent never stands in.
+        """
+        grid = np.array([list(row) for row in self.layout]).ravel()
+        terminal = np.isin(grid, ["#", "C"])
+        terminal[np.unique(self._next[self._terminal])] = True
+        return deterministic_model(self._next, self._reward, terminal, self.action_names)
+
 
 class RandomWalk(_CellWorld):
     """The book's random walk: ``n`` states in a row between two terminal ends.
@@ -569,6 +583,63 @@ class RandomWalk(_CellWorld):
         if self._state == self.n + 1:
             return self._state, self.right_reward, True, False, {}
         return self._state, 0.0, False, False, {}
+
+    def model(self) -> Model:
+        """The walk's dynamics p(s', r | s, a) as a :class:`~course.envs.models.Model` (terminal: both ends)."""
+        s = np.arange(self.n + 2)
+        nxt = np.clip(np.stack([s - 1, s + 1], axis=1), 0, self.n + 1)
+        reward = np.where(nxt == 0, self.left_reward, np.where(nxt == self.n + 1, self.right_reward, 0.0))
+        terminal = np.zeros(self.n + 2, dtype=bool)
+        terminal[[0, self.n + 1]] = True
+        return deterministic_model(nxt, reward, terminal, self.action_names)
+
+
+# Sutton & Barto's Example 4.1: a 4 x 4 grid whose two opposite corners are terminal.
+CORNER_GRID = (
+    "G...",
+    "....",
+    "....",
+    "...G",
+)
+
+
+class CornerGrid(GridWorld):
+    """A grid world in which every ``'G'`` of the map is a terminal goal (Example 4.1 has two corners).
+
+    ``GridWorld`` knows one goal; this world makes each ``'G'`` cell a goal
+    (the transition table, the picture and :meth:`model` follow).  Episodes
+    start in a uniformly random non-terminal cell (``start=(row, col)`` fixes
+    it), since the book's grid has no start.  Default: the 4 x 4 grid of
+    Example 4.1 with -1 per step; its random policy's values are those of
+    the book's Figure 4.1 (0, -14, -20, -22 in the first row).
+    """
+
+    def __init__(self, layout: Sequence[str] = CORNER_GRID, *, start: tuple[int, int] | None = None, **kwargs):
+        grid = _parse_layout(layout)
+        goals = [tuple(int(v) for v in rc) for rc in np.argwhere(grid == "G")]
+        if not goals:
+            raise ValueError("layout is not valid: a CornerGrid needs at least one 'G' cell")
+        free = [tuple(int(v) for v in rc) for rc in np.argwhere(grid == ".")]
+        self._random_start = start is None and "S" not in "".join(layout)
+        if start is None and self._random_start:
+            start = free[0]
+        self._goal_cells = goals
+        super().__init__(layout, start=start, goal=goals[-1], **kwargs)
+
+    def _init_cells(self, kinds, directions, overlay, start, render_mode) -> None:
+        for rc in self._goal_cells:  # every 'G' is a goal: marked before the picture and the table are built
+            kinds[rc] = GOAL
+            overlay[rc] = False
+        super()._init_cells(kinds, directions, overlay, start, render_mode)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        obs, info = super().reset(seed=seed, options=options)
+        if self._random_start:
+            if not hasattr(self, "_starts"):
+                self._starts = np.flatnonzero(~self.model().terminal)
+            self._state = int(self.np_random.choice(self._starts))
+            obs = self._observe(self._state)
+        return obs, info
 
 
 # ---------------------------------------------------------------------------
@@ -668,6 +739,7 @@ _WORLDS = {  # short name: (gymnasium id, class, keyword arguments)
     "windy": ("course/WindyGrid-v0", "GridWorld", {"layout": WINDY, "wind": WINDY_WIND}),
     "random-walk-5": ("course/RandomWalk5-v0", "RandomWalk", {"n": 5, "left_reward": 0.0}),
     "random-walk-19": ("course/RandomWalk19-v0", "RandomWalk", {"n": 19, "left_reward": -1.0}),
+    "corner-grid": ("course/CornerGrid-v0", "CornerGrid", {}),
 }
 
 #: Short names for :func:`course.envs.make`.
