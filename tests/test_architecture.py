@@ -102,3 +102,20 @@ def test_figure_listing_does_not_import_tensorflow():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "False"
+
+
+def test_the_readme_layout_names_every_module():
+    """A newcomer finds every piece by its name: each module of course/ and widgets/ is in the README's layout."""
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[readme.index("## Layout"):readme.index("##", readme.index("## Layout") + 3)]
+    missing = []
+    for package in ("course", "widgets"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            rel = path.relative_to(ROOT / package)
+            if path.name == "__init__.py" or rel.parts[0] in ("bench", "figures"):  # listed as folders
+                continue
+            if path.name.startswith("checks_") and "checks_*.py" in layout:
+                continue
+            if path.name not in layout:
+                missing.append(str(path.relative_to(ROOT)))
+    assert not missing, f"modules missing from the README's layout: {', '.join(missing)}"
