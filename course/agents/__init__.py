@@ -20,3 +20,6 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+from .lambda_return import OfflineLambdaReturn  # noqa: E402  (lesson 15)
+
+__all__ += ["OfflineLambdaReturn"]
