@@ -46,7 +46,7 @@ def lambda_return(rewards, next_values, lambda_: float, gamma: float = 1.0) -> n
 class OfflineLambdaReturn(LinearPredictionAgent):
     """The offline λ-return algorithm: at the end of each episode, move each v̂(S_t) towards G^λ_t."""
 
-    lambda_ = Param(0.9, low=0.0, high=1.0, symbol="λ", doc="weight of longer returns in the λ-return")
+    lambda_ = Param(0.9, low=0.0, high=1.0, symbol="λ", doc="decay of the n-step returns' weights")
 
     def build(self) -> None:
         super().build()
