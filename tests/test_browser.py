@@ -82,6 +82,7 @@ CASES = [
     Case("lessons/18_games.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel", only_panel=True),
     Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",
          only_panel=True, timeout=300.0, name="18_games-pong"),
+    Case("lessons/15_eligibility_traces.ipynb", before_run="lambda_", during_run="alpha", only_panel=True),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -186,3 +186,22 @@ def test_lesson_15_figures_at_smoke_scale_write_the_common_columns(tmp_path):
     assert set(kinds) == {"true online", "replacing", "accumulating"}
     assert all((t["y"] < 0).all() for t in kinds.values())  # rewards of -1 per step
     assert figures.main(["--list", "--lesson", "15"]) == 0
+
+
+def test_the_trace_view_paints_the_trace_of_sarsa_lambda_and_of_td_lambda_on_the_grid():
+    from widgets.traces import TraceView, trace_frame, trace_tables
+
+    view = TraceView()
+    agent = SarsaLambda(make("maze"), alpha=0.1, lambda_=0.9, seed=0)
+    assert trace_frame(agent) is None  # nothing to draw before the first reset
+    agent.subscribe(view)
+    agent.run(steps=30)
+    assert view.frames >= 1 and view.image.value  # a JPEG was delivered
+    assert trace_tables(agent)["q"] is agent.z  # one wedge per state and action
+    untouched = agent.env.unwrapped.draw(q=np.zeros_like(agent.z))
+    assert (trace_frame(agent) != untouched).any()  # the trail is painted
+    walk = TDLambda(make("random-walk-19"), lambda_=0.9, seed=0)
+    walk.run(steps=5)
+    assert trace_tables(walk)["values"].shape == (21,)
+    coded = SarsaLambda(make("mountain-car"), features=TileCoder(make("mountain-car")), seed=0)
+    assert trace_tables(coded) is None  # tile coding: no grid to paint on
