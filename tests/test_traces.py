@@ -208,3 +208,22 @@ def test_the_trace_view_paints_the_trace_of_sarsa_lambda_and_of_td_lambda_on_the
     assert trace_tables(walk)["values"].shape == (21,)
     coded = SarsaLambda(make("mountain-car"), features=TileCoder(make("mountain-car")), seed=0)
     assert trace_tables(coded) is None  # tile coding: no grid to paint on
+
+
+def test_the_trace_sits_in_the_panel_beside_its_live_view():
+    from widgets import Panel
+    from widgets.traces import TraceView, beside
+
+    view = TraceView()
+
+    def factory(alpha=0.1, lambda_=0.9, seed=0):
+        agent = SarsaLambda(make("maze"), alpha=alpha, lambda_=lambda_, seed=seed)
+        agent.subscribe(view)
+        return agent
+
+    panel = beside(Panel(factory, params=[SarsaLambda]), view)
+    row = next(box for box in panel.widget.children if view.image in getattr(box, "children", ()))
+    assert list(row.children) == [panel.view.image, view.image, panel.curves.image]
+    panel.set(lambda_=0.5)
+    panel.run(steps=20, wait=True)
+    assert panel.agent.lambda_ == 0.5 and view.frames >= 1

@@ -8,7 +8,8 @@ per state and action, drawn as the cell's four wedges, so the picture shows
 which action was taken where; for a prediction agent (TD(λ) on a random
 walk) one colour per state.  It is an observer like the others: subscribe it
 to an agent (``agent.subscribe(view)``, e.g. in a panel's factory, so a
-rebuilt agent is watched too) and show ``view.image``.
+rebuilt agent is watched too) and show ``view.image``, on its own or inside
+a panel, between the panel's view and its curves (:func:`beside`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from .view import LiveView, encode, started
 
-__all__ = ["TraceView", "trace_tables", "trace_frame"]
+__all__ = ["TraceView", "trace_tables", "trace_frame", "beside"]
 
 
 def trace_tables(agent) -> dict[str, np.ndarray] | None:
@@ -58,3 +59,14 @@ class TraceView(LiveView):
             if self.frames == 0:
                 self.image.layout.display = None
             self.frames += 1
+
+
+def beside(panel, view: TraceView):
+    """Put ``view``'s picture in ``panel``, between the panel's live view and its curves; returns the panel."""
+    for box in panel.widget.children:
+        if isinstance(box, widgets.HBox) and panel.view.image in box.children:
+            box.children = tuple(c for c in box.children if c is not view.image)
+            i = box.children.index(panel.view.image) + 1
+            box.children = box.children[:i] + (view.image,) + box.children[i:]
+            return panel
+    raise ValueError("this panel has no live view to put the trace beside")
