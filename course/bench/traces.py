@@ -3,7 +3,7 @@
 Prints
 
 1. the wall time of Sutton & Barto's Figure 12.10 at full scale (7 values of
-   λ, 45 settings, 100 runs x 50 episodes each), made by ``course figures``'
+   λ, 41 settings, 100 runs x 50 episodes each), made by ``course figures``'
    own function on the batched runner, with worker processes, and the
    environment steps it took (from the figure's mean steps per episode);
 2. the speed of the plain loop (``agent.run``, one run after another) on a
@@ -60,22 +60,25 @@ def main(argv: list[str]) -> int:
         best = s["y"].argmin()
         print(f"  {label}: best {s['y'][best]:.1f} steps per episode at alpha x 8 = {s['x'][best]:g}")
 
-    loop_steps, loop_wall = 0, 0.0
+    loop_steps, loop_wall, loop_cpu = 0, 0.0, 0.0
     for lam in (0.0, 0.84, 0.96):
         alpha = CAR_ALPHAS[lam][len(CAR_ALPHAS[lam]) // 2]
         for seed in range(args.loop_runs):
             env = make("mountain-car")
             agent = SarsaLambda(env, features=TileCoder(env, tiles=8, tilings=8), alpha=alpha / 8, lambda_=lam,
                                 trace="replacing", seed=seed, **BOOK)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             agent.run(episodes)
             loop_wall += time.perf_counter() - start
+            loop_cpu += time.process_time() - start_cpu
             loop_steps += agent.total_steps
     rate = loop_steps / loop_wall
     print(f"plain loop: {3 * args.loop_runs} runs x {episodes} episodes (3 settings), {loop_steps:,} steps in "
-          f"{loop_wall:.1f} s: {rate:,.0f} steps/s")
-    print(f"Figure 12.10 as a plain loop over runs: about {steps / rate / 60:.0f} min (EXTRAPOLATED from those "
-          f"{3 * args.loop_runs} runs, not measured); batched: {wall / 60:.1f} min, {steps / rate / wall:.0f}x faster")
+          f"{loop_wall:.1f} s (CPU {loop_cpu:.1f} s): {rate:,.0f} steps/s")
+    print(f"Figure 12.10 as a plain loop over runs: about {steps / rate / 60:.0f} min wall, "
+          f"{steps / (loop_steps / loop_cpu) / 60:.0f} min CPU (EXTRAPOLATED from those {3 * args.loop_runs} runs, "
+          f"not measured); batched: {wall / 60:.1f} min wall, {cpu / 60:.1f} min CPU: "
+          f"{steps / rate / wall:.1f}x faster in wall time, {steps / (loop_steps / loop_cpu) / cpu:.1f}x in CPU time")
 
     if not args.no_walk:
         for name in ("sutton-barto-12.3", "sutton-barto-12.6", "sutton-barto-12.8"):
