@@ -38,7 +38,7 @@ from gymnasium.envs.classic_control.mountain_car import MountainCarEnv
 
 from . import policies
 from .agent import EpisodeEnd
-from .agents import NStepSarsa, Sarsa, SarsaLambda
+from .agents import NStepSarsa, Sarsa, SarsaLambda, TrueOnlineSarsaLambda
 from .envs import make
 from .params import check_int
 from .progress import progress_enabled, tqdm
@@ -46,12 +46,13 @@ from .tiles import GridFeatures, TileCoder
 
 __all__ = ["ALGOS", "run", "supports", "batch_key"]
 
-ALGOS = {"sarsa": Sarsa, "n-step-sarsa": NStepSarsa, "sarsa-lambda": SarsaLambda}
+ALGOS = {"sarsa": Sarsa, "n-step-sarsa": NStepSarsa, "sarsa-lambda": SarsaLambda,
+         "true-online-sarsa-lambda": TrueOnlineSarsaLambda}
 # the wrappers gymnasium.make adds, which change nothing a batch needs to know (TimeLimit is read for its cap)
 _PLAIN_WRAPPERS = (gym.wrappers.TimeLimit, gym.wrappers.OrderEnforcing, gym.wrappers.PassiveEnvChecker)
 _PER_RUN_ARRAYS = ("agents", "rngs", "pos", "vel", "act", "feat", "t", "loss_sum", "loss_n", "total", "done_eps",
                    "target", "cap", "alpha", "epsilon", "gamma", "gl", "W", "Z", "ring_feat", "ring_act", "ring_rew",
-                   "head", "count")
+                   "head", "count", "v_old")
 
 
 def _step_cap(agent) -> float:
@@ -122,6 +123,9 @@ class _Batch:
         first = agents[0]
         self.n = getattr(first, "n", 1)
         self.kind = "lambda" if isinstance(first, SarsaLambda) else "n-step" if self.n > 1 else "one-step"
+        self.true_online = isinstance(first, TrueOnlineSarsaLambda)  # a λ-method with dutch traces
+        if self.true_online:
+            self.kind = "lambda"
         self.replacing = getattr(first, "trace", None) == "replacing"
         self.coder = first.features
         self.physics = first.env.unwrapped
@@ -153,6 +157,7 @@ class _Batch:
         self.ring_act = np.zeros((r, self.n), dtype=np.intp)
         self.ring_rew = np.zeros((r, self.n))
         self.head, self.count = np.zeros(r, dtype=np.intp), np.zeros(r, dtype=np.intp)
+        self.v_old = np.array([getattr(a, "_v_old", 0.0) for a in agents], dtype=float)  # true online: V_old
         self.keep(slice(None))
 
     def keep(self, which) -> None:
@@ -213,6 +218,8 @@ class _Batch:
 
     def trace_update(self, tail) -> np.ndarray:
         """Sarsa(λ) on every row: TraceAgent.trace_update with the agent's dense traces."""
+        if self.true_online:
+            return self.true_online_update(tail)
         idx = self.weight_index(self.rows, self.act, self.feat)
         z = self.Z.reshape(-1)
         delta = (self.REWARD + self.gamma * tail) - np.vecdot(np.ascontiguousarray(self.W.reshape(-1)[idx]), self.ones)
@@ -222,6 +229,25 @@ class _Batch:
         self.add(z, idx, 1.0)
         self.W += (self.alpha * delta)[:, None, None] * self.Z
         return np.abs(delta)
+
+    def true_online_update(self, tail) -> np.ndarray:
+        """True online Sarsa(λ) on every row: TraceAgent.true_online_update, step for step.
+
+        V = w·x;  δ = R + γV' − V;  z ← γλ z + (1 − αγλ z·x) x;
+        w ← w + α(δ + V − V_old) z − α(V − V_old) x;  V_old ← V'.
+        """
+        idx = self.weight_index(self.rows, self.act, self.feat)
+        w, z = self.W.reshape(-1), self.Z.reshape(-1)
+        v = np.vecdot(np.ascontiguousarray(w[idx]), self.ones)
+        delta = self.REWARD + self.gamma * tail - v
+        zx = np.vecdot(np.ascontiguousarray(z[idx]), self.ones)
+        self.Z *= self.gl[:, None, None]
+        self.add(z, idx, ((1.0 - self.alpha * self.gl * zx) * 1.0)[:, None])
+        self.W += (self.alpha * (delta + v - self.v_old))[:, None, None] * self.Z
+        self.add(w, idx, ((-self.alpha * (v - self.v_old)) * 1.0)[:, None])
+        self.v_old = tail.copy()
+        return np.abs(delta)
+
 
     def update_oldest(self, rows, tail) -> np.ndarray:
         """n-step Sarsa: update the oldest waiting pair of each row from its rewards and ``tail``."""
@@ -297,6 +323,7 @@ class _Batch:
         self.head[rows], self.count[rows] = 0, 0
         if self.kind == "lambda":
             self.Z[rows] = 0.0
+            self.v_old[rows] = 0.0
         self.feat[rows] = self.coder.indices(np.array(obs))
         self.act[rows] = self.choose(rows, self.q(rows, self.feat[rows]))
 
@@ -317,6 +344,8 @@ class _Batch:
             agent.w[...] = self.W[r].T
             if self.kind == "lambda":
                 agent.z[...] = self.Z[r].T
+            if self.true_online:
+                agent._v_old = float(self.v_old[r])
             agent.total_steps = int(self.total[r])
 
     def run(self, progress: bool) -> None:

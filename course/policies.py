@@ -22,6 +22,9 @@ def greedy(q: np.ndarray, rng: np.random.Generator) -> int:
     q = np.asarray(q)
     best = q.max()
     ties = np.flatnonzero(q == best)
+    if ties.size == 0:  # only nan compares unequal to the maximum
+        raise ValueError(f"the action values are not numbers (q={q}): the agent has diverged; "
+                         f"try a smaller step size alpha")
     if ties.size == 1:
         return int(ties[0])
     return int(ties[rng.integers(ties.size)])

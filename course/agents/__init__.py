@@ -48,3 +48,6 @@ from .monte_carlo import (  # noqa: E402  (Monte Carlo agents, lesson 06)
 
 __all__ += ["MonteCarloAgent", "FirstVisitMC", "EveryVisitMC", "ConstantAlphaMC", "MonteCarloES", "OnPolicyMC",
             "ConstantAlphaMCControl", "OrdinaryIS", "WeightedIS", "Reinforce"]
+from .lambda_return import OfflineLambdaReturn  # noqa: E402  (lesson 15)
+
+__all__ += ["OfflineLambdaReturn"]
