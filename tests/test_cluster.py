@@ -39,6 +39,7 @@ def test_a_figure_on_the_cluster_writes_the_same_csv_as_the_local_pool(cluster, 
     assert figures.main(args + ["--out", str(tmp_path / "local")]) == 0
     assert figures.main(args + ["--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]) == 0
     assert "dashboard" in capsys.readouterr().out
+    assert executors.SCHEDULER_ENV not in __import__("os").environ  # the scheduler was for that command only
     local = (tmp_path / "local" / "sutton-barto-10.2.csv").read_text()
     assert (tmp_path / "dask" / "sutton-barto-10.2.csv").read_text() == local
 

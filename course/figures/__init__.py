@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import importlib
 import pkgutil
 import sys
@@ -268,8 +269,6 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     OUTPUT.format, OUTPUT.dpi = args.format, args.dpi
     if args.scheduler:
-        import os
-
         from ..executors import SCHEDULER_ENV, cluster_workers
 
         try:
@@ -277,12 +276,24 @@ def main(argv: list[str] | None = None) -> int:
         except (ConnectionError, RuntimeError, ValueError) as e:
             print(f"course figures: {e}", file=sys.stderr)
             return 2
-        os.environ[SCHEDULER_ENV] = args.scheduler
+        before = os.environ.get(SCHEDULER_ENV)
+        os.environ[SCHEDULER_ENV] = args.scheduler  # the experiments of every figure read it
+        try:
+            return _make(chosen, out, scale, args.runs)
+        finally:  # for this command only
+            if before is None:
+                os.environ.pop(SCHEDULER_ENV, None)
+            else:
+                os.environ[SCHEDULER_ENV] = before
+    return _make(chosen, out, scale, args.runs)
+
+
+def _make(chosen: list[Figure], out: Path, scale: str, runs: int | None) -> int:
     total = time.perf_counter()
     for i, f in enumerate(chosen, 1):
         print(f"[{i}/{len(chosen)}] {f.name} ({scale} scale) ...", flush=True)
         start = time.perf_counter()
-        paths = f.make(out, scale, args.runs)
+        paths = f.make(out, scale, runs)
         print(f"[{i}/{len(chosen)}] {f.name}: {time.perf_counter() - start:.1f} s -> "
               f"{', '.join(str(p) for p in paths)}", flush=True)
     print(f"course figures: {len(chosen)} figure(s) in {time.perf_counter() - total:.1f} s", flush=True)
