@@ -155,7 +155,7 @@ class LiveCurves(Observer):
     def _layout(self, metrics: tuple[str, ...]) -> Figure:
         fig = Figure(figsize=self.size, dpi=72)
         FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.95, wspace=0.35)  # fixed: no layout engine
+        fig.subplots_adjust(left=0.1, right=0.95, bottom=0.2, top=0.95, wspace=0.38)  # fixed (no layout engine); room for the last x label
         for i, metric in enumerate(metrics):
             ax = fig.add_subplot(1, len(metrics), i + 1)
             ax.plot([], [], color="C0", alpha=0.35, linewidth=1)
