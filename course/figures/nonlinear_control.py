@@ -116,19 +116,23 @@ def policy_figure(agent, label: str = REPLAY) -> Figure:
     return picture
 
 
-def overestimation_figure(measured: dict[str, Overestimation]) -> tuple[Figure, list]:
-    """Mean max-Q per episode of each agent against the greedy policy's return and v*; the figure and its rows."""
+def overestimation_figure(measured: dict[str, Overestimation], episodes: int | None = None) -> tuple[Figure, list]:
+    """Mean max-Q per episode of each agent (its first ``episodes``) against its greedy policy's return and v*.
+
+    Returns the figure and its CSV rows.
+    """
     fig = Figure(figsize=(8, 4))
     ax = fig.subplots()
     rows = []
     for (label, m), colour in zip(measured.items(), ("C0", "C1", "C2")):
-        x = np.arange(1, len(m.max_q) + 1)
-        ax.plot(x, m.max_q, "-", color=colour, label=f"{label}: mean max-Q")
-        ax.plot(x, m.greedy, ":", color=colour, label=f"{label}: return of its greedy policy")
-        rows += curve_rows(f"{label}: mean max-Q", x, m.max_q) + curve_rows(f"{label}: greedy return", x, m.greedy)
-    first = next(iter(measured.values()))
-    ax.plot(np.arange(1, len(first.optimal) + 1), first.optimal, "k--", label="best possible, v*")
-    rows += curve_rows("v*", np.arange(1, len(first.optimal) + 1), first.optimal)
+        max_q, greedy = m.max_q[:episodes], m.greedy[:episodes]
+        x = np.arange(1, len(max_q) + 1)
+        ax.plot(x, max_q, "-", color=colour, label=f"{label}: mean max-Q")
+        ax.plot(x, greedy, ":", color=colour, label=f"{label}: return of its greedy policy")
+        rows += curve_rows(f"{label}: mean max-Q", x, max_q) + curve_rows(f"{label}: greedy return", x, greedy)
+    optimal = next(iter(measured.values())).optimal[:episodes]
+    ax.plot(np.arange(1, len(optimal) + 1), optimal, "k--", label="best possible, v*")
+    rows += curve_rows("v*", np.arange(1, len(optimal) + 1), optimal)
     ax.set(xlabel="episode", ylabel="mean over the cells (discounted return)",
            title="What the network promises (max-Q) and what its greedy policy gets")
     ax.legend(fontsize=8)
@@ -164,10 +168,7 @@ def maze_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
     for label, algo, changes in MAZE_SETTINGS:
         curves[label] = average(make_agent, runs or 1, maze_episodes(label, scale), seed=seed, label=label,
                                 params={"algo": algo, "label": label, **changes})
-    n = maze_episodes(MAZE_SETTINGS[-1][0], scale)  # DQN against Double DQN over the same episodes
-    for m in measured.values():
-        m.max_q, m.greedy, m.optimal = m.max_q[:n], m.greedy[:n], m.optimal[:n]
-    over, rows = overestimation_figure(measured)
+    over, rows = overestimation_figure(measured, maze_episodes(MAZE_SETTINGS[-1][0], scale))  # the same episodes
     return (save(curves_figure(curves), out, "lesson16-maze-dqn", curves_rows(curves, "steps"))
             + save(policy_figure(trained[REPLAY]), out, "lesson16-maze-policy")
             + save(over, out, "lesson16-overestimation", rows))
