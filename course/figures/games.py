@@ -55,6 +55,21 @@ def pong_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
     return save(fig, out, "lesson18-pong-dqn", rows)
 
 
+def reconstructions_figure(ae, test, n_train: int) -> Figure:
+    """Six held-out frames (top) and the autoencoder's reconstructions of them (bottom); lesson 18 shows it too."""
+    rebuilt = ae.reconstruct(test[:6])
+    fig = Figure(figsize=(12, 4.4))
+    axes = fig.subplots(2, 6)
+    for i in range(6):
+        axes[0, i].imshow(test[i, ..., -1], cmap="gray", vmin=0, vmax=255)
+        axes[1, i].imshow(rebuilt[i, ..., -1], cmap="gray", vmin=0, vmax=1)
+    for ax in axes.flat:
+        ax.axis("off")
+    fig.suptitle(f"test frames (top) and their reconstructions from a 32-number code (bottom); "
+                 f"{n_train:,} training frames")
+    return fig
+
+
 @figure("lesson18-autoencoder", lesson=18,
         help="Pong frames from random play and their reconstructions by a convolutional autoencoder")
 def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
@@ -75,16 +90,7 @@ def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
     train, test = split_frames(frames_from_buffer(played), test_fraction=0.3, seed=0)
     ae = ConvAutoencoder(train.shape[1:], latent=32, seed=0)
     losses = ae.fit(train, test, epochs=pick(smoke=1, lesson=10, full=20, scale=scale))
-    rebuilt = ae.reconstruct(test[:6])
-    fig = Figure(figsize=(12, 4.4))
-    axes = fig.subplots(2, 6)
-    for i in range(6):
-        axes[0, i].imshow(test[i, ..., -1], cmap="gray", vmin=0, vmax=255)
-        axes[1, i].imshow(rebuilt[i, ..., -1], cmap="gray", vmin=0, vmax=1)
-    for ax in axes.flat:
-        ax.axis("off")
-    fig.suptitle(f"test frames (top) and their reconstructions from a 32-number code (bottom); "
-                 f"{len(train):,} training frames")
+    fig = reconstructions_figure(ae, test, len(train))
     epochs = np.arange(1, len(losses["loss"]) + 1)
     rows = curve_rows("train pixel_mse", epochs, losses["pixel_mse"]) + curve_rows("test pixel_mse", epochs,
                                                                                   losses["val_pixel_mse"])
