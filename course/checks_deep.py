@@ -120,7 +120,7 @@ def problem_dqn_targets(dqn_targets) -> str | None:
         return "the bootstrapped value must be discounted: r + gamma * max_a q_target(s', a)"
     if not np.allclose(got, want):
         return (f"with rewards {_R.tolist()}, terminated {_DONE.tolist()}, gamma {_GAMMA} and next_q_target "
-                f"{_Q_TARGET.tolist()} the targets are {want.tolist()}, got {np.round(got, 3).tolist()}: "
+                f"{_Q_TARGET.tolist()} the targets are {np.round(want, 4).tolist()}, got {np.round(got, 3).tolist()}: "
                 f"r + gamma * max over the actions (axis 1) of next_q_target")
     return None
 
@@ -148,7 +148,7 @@ def problem_double_dqn_targets(double_dqn_targets) -> str | None:
     if np.allclose(got, _R + _GAMMA * _Q_TARGET[np.arange(len(_R)), best]):
         return "at a terminal next state the target must be just r: multiply the bootstrap by (1 - terminated)"
     if not np.allclose(got, want):
-        return (f"the targets should be {want.tolist()}, got {np.round(got, 3).tolist()}: "
+        return (f"the targets should be {np.round(want, 4).tolist()}, got {np.round(got, 3).tolist()}: "
                 "r + gamma * next_q_target[i, argmax(next_q_online[i])], and just r where terminated")
     return None
 
@@ -180,8 +180,8 @@ def problem_discounted_returns(discounted_returns) -> str | None:
             forward = np.cumsum(np.array(rewards) * gamma ** np.arange(len(rewards)))
             if np.allclose(got, forward):
                 return (f"for rewards {rewards} and gamma {gamma} you summed from the start; G_t sums the rewards "
-                        f"after t: G_t = R_(t+1) + gamma G_(t+1), computed backwards from the end ({want.tolist()})")
-            return (f"for rewards {rewards} and gamma {gamma} the returns are {want.tolist()}, got "
+                        f"after t: G_t = R_(t+1) + gamma G_(t+1), computed backwards from the end ({np.round(want, 4).tolist()})")
+            return (f"for rewards {rewards} and gamma {gamma} the returns are {np.round(want, 4).tolist()}, got "
                     f"{np.round(got, 4).tolist()}: G_t = R_(t+1) + gamma G_(t+1), with G = 0 after the last step")
     return None
 
