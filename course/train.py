@@ -19,9 +19,10 @@ A run folder holds everything about one run:
   loss, elapsed seconds), ready for a spreadsheet or pandas.
 
 ``--resume`` continues from the checkpoint with the saved settings (only
-``--steps``, the total budget, may grow).  The run stops when the mean
-return of the last ``window`` episodes reaches R* (the preset's target) or
-when the agent's step counter reaches ``--steps``.
+``--steps``, the total budget, and ``--target-return`` may change).  The run
+stops when the mean return of the last ``window`` episodes reaches R* (the
+preset's target, or ``--target-return R``; ``--target-return none`` never
+stops early) or when the agent's step counter reaches ``--steps``.
 
 Presets (``--preset``, the recipes ``atari-lesson`` and ``atari-nature`` of :mod:`course.presets`): ``lesson`` is lesson 18's agent (γ 0.99, 512
 features, ε from 1.0 to 0.01 over 200,000 steps, target network refreshed
@@ -66,9 +67,16 @@ def _agent_class(algo: str) -> type[Agent]:
     return {"dqn": DQN, "ddqn": DoubleDQN}[algo]
 
 
+_PRESET = object()  # config_for(target_return=...) default: the preset's R*
+
+
 def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: int | None = None,
-               seed: int = 0, checkpoint_every: int | None = None, overrides: dict | None = None) -> dict:
+               seed: int = 0, checkpoint_every: int | None = None, overrides: dict | None = None,
+               target_return=_PRESET) -> dict:
     """The full description of a run (what ``config.json`` holds), from a preset and changes to it.
+
+    ``target_return`` is R*, the mean return of the last ``window`` episodes
+    that stops the run (default: the preset's; ``None``: never stop early).
 
     The ``lesson`` preset's reduced action set exists for Pong only; other
     games play with their minimal set.
@@ -91,6 +99,8 @@ def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: i
     run = recipe["run"]
     if steps is not None:
         run["total_steps"] = _positive("steps", steps)
+    if target_return is not _PRESET:
+        run["target_return"] = _target(target_return)
     every = run["total_steps"] // 10 if checkpoint_every is None else _positive("checkpoint_every", checkpoint_every)
     return {"game": name, "algo": algo, "preset": preset, "seed": check_int("seed", seed, low=0), "env": env, "agent": agent,
             "run": run, "checkpoint_every": max(1, every)}
@@ -98,6 +108,20 @@ def config_for(game: str, algo: str = "dqn", preset: str = "lesson", *, steps: i
 
 def _positive(name: str, value) -> int:
     return check_int(name, value)
+
+
+def _target(value) -> float | None:
+    """A target return: a finite number, or None (no early stop)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"target_return={value!r} is not valid: target_return must be a number (the mean return "
+                         f"of the last games that stops the run) or none")
+    return number
 
 
 def build_env(config: dict, render_mode: str | None = None):
@@ -177,6 +201,9 @@ def _train_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default: a tenth of --steps)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="change an agent parameter, e.g. --set buffer_size=50000 (repeatable)")
+    p.add_argument("--target-return", metavar="R",
+                   help="stop once the mean return of the last games reaches R (default: the preset's, 18 for "
+                        "lesson, none for nature); 'none' trains for the whole --steps")
     p.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
     return p
 
@@ -192,7 +219,7 @@ def _read_config(folder: Path) -> dict:
             "checkpoint_every": int}
     problems = [key for key, kind in need.items() if not isinstance(config, dict) or not isinstance(config.get(key), kind)]
     if not problems and not all(isinstance(config["run"].get(k), t) for k, t in
-                                (("total_steps", int), ("window", int), ("target_return", (int, float)))):
+                                (("total_steps", int), ("window", int), ("target_return", (int, float, type(None))))):
         problems.append("run")
     if problems:
         raise ValueError(f"{path} is not a valid run configuration: {', '.join(problems)} missing or of the wrong "
@@ -209,6 +236,13 @@ def _read_config(folder: Path) -> dict:
     check_int("checkpoint_every", config["checkpoint_every"])
     check_int("total_steps", config["run"]["total_steps"])
     return config
+
+
+def _target_arg(text: str | None):
+    """``--target-return``'s value for :func:`config_for` (absent: the preset's)."""
+    if text is None:
+        return _PRESET
+    return None if text.strip().lower() == "none" else text
 
 
 def _resume_config(args, out: Path) -> dict:
@@ -230,6 +264,8 @@ def _resume_config(args, out: Path) -> dict:
         config["run"]["total_steps"] = _positive("steps", args.steps)
     if args.checkpoint_every is not None:
         config["checkpoint_every"] = _positive("checkpoint_every", args.checkpoint_every)
+    if args.target_return is not None:
+        config["run"]["target_return"] = _target(_target_arg(args.target_return))
     return config
 
 
@@ -273,7 +309,8 @@ def _train(args, observers) -> int:
                              f"or choose another --out")
         seed = 0 if args.seed is None else check_int("--seed", args.seed, low=0)
         config = config_for(args.game, args.algo or "dqn", args.preset or "lesson", steps=args.steps,
-                            seed=seed, checkpoint_every=args.checkpoint_every, overrides=_parse_set(args.set))
+                            seed=seed, checkpoint_every=args.checkpoint_every, overrides=_parse_set(args.set),
+                            target_return=_target_arg(args.target_return))
 
     from .events import CheckpointEvery
 
@@ -284,7 +321,10 @@ def _train(args, observers) -> int:
         checkpoint.atomic_write_bytes(out / CONFIG, json.dumps(config, indent=2).encode())
     run = config["run"]
     print(f"course train: {config['algo']} on {config['game']} ({config['preset']} preset, seed {config['seed']}), "
-          f"step {agent.total_steps} of {run['total_steps']}, checkpoints every {config['checkpoint_every']} steps "
+          f"step {agent.total_steps} of {run['total_steps']}, "
+          + (f"stop at a mean return of {run['target_return']:g} over the last {run['window']} games, "
+             if run["target_return"] is not None else "no early stop, ")
+          + f"checkpoints every {config['checkpoint_every']} steps "
           f"to {out / CHECKPOINT}", flush=True)
     saver = CheckpointEvery(out / CHECKPOINT, config["checkpoint_every"], literal=True)  # --out is a path, not a template
     log = ReturnLog(out / LOG, keep=len(agent.history))

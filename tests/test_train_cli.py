@@ -94,3 +94,22 @@ def test_train_refuses_bad_requests_with_clear_messages(tmp_path, capsys):
     assert "already holds a run" in capsys.readouterr().err
     assert train_main(["breakout", "--out", str(run), "--resume", "--algo", "ddqn"]) == 2
     assert "--algo ddqn differs from the run's algo 'dqn'" in capsys.readouterr().err
+
+
+def test_the_target_return_is_the_presets_unless_set(tmp_path, capsys):
+    from course.train import config_for
+
+    assert config_for("pong")["run"]["target_return"] == 18.0
+    assert config_for("pong", target_return=-5)["run"]["target_return"] == -5.0
+    assert config_for("pong", target_return=None)["run"]["target_return"] is None
+    with pytest.raises(ValueError, match="target_return='high' is not valid"):
+        config_for("pong", target_return="high")
+
+    run = tmp_path / "run"
+    assert train_main(["pong", "--out", str(run), "--target-return", "high"]) == 2
+    assert "target_return='high' is not valid" in capsys.readouterr().err
+    assert train_main(["pong", "--out", str(run), "--steps", "5", "--target-return", "-19.5", *TINY]) == 0
+    assert json.loads((run / "config.json").read_text())["run"]["target_return"] == -19.5
+    assert "stop at a mean return of -19.5 over the last 10 games" in capsys.readouterr().out
+    assert train_main(["pong", "--out", str(run), "--steps", "10", "--resume", "--target-return", "none"]) == 0
+    assert "no early stop" in capsys.readouterr().out

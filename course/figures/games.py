@@ -68,6 +68,24 @@ def pong_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
     return save(fig, out, "lesson18-pong-dqn", rows)
 
 
+def reconstructions_figure(ae, test, n_train: int) -> Figure:
+    """Six held-out frames (top) and the autoencoder's reconstructions of them (bottom); lesson 18 shows it too."""
+    rebuilt = ae.reconstruct(test[:6])
+    fig = Figure(figsize=(12, 4.4))
+    axes = fig.subplots(2, 6)
+    for i in range(6):
+        axes[0, i].imshow(test[i, ..., -1], cmap="gray", vmin=0, vmax=255)
+        axes[1, i].imshow(rebuilt[i, ..., -1], cmap="gray", vmin=0, vmax=1)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0, 0].set_ylabel("test frame")
+    axes[1, 0].set_ylabel("rebuilt from\n32 numbers")
+    fig.suptitle(f"held-out frames and their reconstructions ({n_train:,} training frames). The ball, a few "
+                 f"pixels, is mostly lost:\nthe code keeps what most of the screen shares (paddles, walls, score)")
+    return fig
+
+
 @figure("lesson18-autoencoder", lesson=18,
         help="Pong frames from random play and their reconstructions by a convolutional autoencoder")
 def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
@@ -88,19 +106,7 @@ def autoencoder(out: Path, scale: str, runs: int | None) -> list[Path]:
     train, test = split_frames(frames_from_buffer(played), test_fraction=0.3, seed=0)
     ae = ConvAutoencoder(train.shape[1:], latent=32, seed=0)
     losses = ae.fit(train, test, epochs=pick(smoke=1, lesson=10, full=20, scale=scale))
-    rebuilt = ae.reconstruct(test[:6])
-    fig = Figure(figsize=(12, 4.4))
-    axes = fig.subplots(2, 6)
-    for i in range(6):
-        axes[0, i].imshow(test[i, ..., -1], cmap="gray", vmin=0, vmax=255)
-        axes[1, i].imshow(rebuilt[i, ..., -1], cmap="gray", vmin=0, vmax=1)
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    axes[0, 0].set_ylabel("test frame")
-    axes[1, 0].set_ylabel("rebuilt from\n32 numbers")
-    fig.suptitle(f"held-out frames and their reconstructions ({len(train):,} training frames). The ball, a few "
-                 f"pixels, is mostly lost:\nthe code keeps what most of the screen shares (paddles, walls, score)")
+    fig = reconstructions_figure(ae, test, len(train))
     epochs = np.arange(1, len(losses["loss"]) + 1)
     rows = curve_rows("train pixel_mse", epochs, losses["pixel_mse"]) + curve_rows("test pixel_mse", epochs,
                                                                                   losses["val_pixel_mse"])
