@@ -20,3 +20,8 @@ __all__ = [
     "TD0", "TDLambda", "TrueOnlineTDLambda",
     "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
 ]
+
+# lesson 10: planning and learning
+from .planning import DynaQ, DynaQPlus, Model, PrioritizedSweeping  # noqa: E402
+
+__all__ += ["Model", "DynaQ", "DynaQPlus", "PrioritizedSweeping"]

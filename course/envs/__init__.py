@@ -14,6 +14,7 @@ import difflib
 import gymnasium as gym
 
 from . import gridworld, mountain_car
+from . import mazes  # lesson 10's mazes
 
 __all__ = ["make", "names"]
 
@@ -24,6 +25,7 @@ def _aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for mod in (gridworld, mountain_car, atari):
         out.update(getattr(mod, "ALIASES", {}))
+    out.update(mazes.ALIASES)
     return out
 
 
