@@ -241,3 +241,44 @@ def test_panel_drives_dyna_q_with_planning_steps_live():
     assert panel.agent.planning_steps == 20
     panel.run(1, wait=True)
     assert panel.agent.episode == 2
+
+
+# ---------------------------------------------------------------------------
+# The lesson's self-checks
+# ---------------------------------------------------------------------------
+def test_self_check_accepts_the_reference_update_and_names_typical_mistakes(capsys):
+    from course.checks_planning import check_planning_update, reference_update
+
+    assert check_planning_update(reference_update)
+    assert "✓" in capsys.readouterr().out
+
+    def sarsa_like(Q, s, a, r, s2, terminated, alpha, gamma):  # bootstraps from the first action, not the max
+        delta = (r if terminated else r + gamma * Q[s2, 0]) - Q[s, a]
+        Q[s, a] += alpha * delta
+        return delta
+
+    def no_terminal(Q, s, a, r, s2, terminated, alpha, gamma):
+        delta = r + gamma * Q[s2].max() - Q[s, a]
+        Q[s, a] += alpha * delta
+        return delta
+
+    def whole_step(Q, s, a, r, s2, terminated, alpha, gamma):
+        Q[s, a] = r if terminated else r + gamma * Q[s2].max()
+        return 0.0
+
+    for wrong, words in ((sarsa_like, "max_a Q(S', a)"), (no_terminal, "target is just R"),
+                         (whole_step, "a step α")):
+        assert not check_planning_update(wrong)
+        out = capsys.readouterr().out
+        assert out.startswith("✗") and words in out and out.count("\n") == 1
+
+
+def test_self_check_of_the_bonus(capsys):
+    from course.checks_planning import check_bonus, reference_bonus
+
+    assert check_bonus(reference_bonus)
+    capsys.readouterr()
+    assert not check_bonus(lambda kappa, tau: kappa * tau)
+    assert "square root" in capsys.readouterr().out
+    assert not check_bonus(lambda kappa, tau: (kappa * tau) ** 0.5)
+    assert "only τ" in capsys.readouterr().out
