@@ -82,6 +82,7 @@ CASES = [
     Case("lessons/18_games.ipynb", before_run="epsilon", during_run="alpha", panel="mc_panel", only_panel=True),
     Case("lessons/18_games.ipynb", before_run="target_update", during_run="alpha", panel="pong_panel",
          only_panel=True, timeout=300.0, name="18_games-pong"),
+    Case("lessons/10_planning.ipynb", before_run="alpha", during_run="planning_steps", only_panel=True),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
