@@ -10,7 +10,8 @@ from course.agents import DynaQ, DynaQPlus, Model, PrioritizedSweeping
 from course.envs import make
 from course.envs.gridworld import GridWorld
 from course.envs.mazes import BLOCKING_AFTER, BLOCKING_BEFORE, DYNA_MAZE, ChangingMaze, scaled
-from course.planning_runs import BOOK, cumulative_reward, many, steps_per_episode, updates_until_optimal
+from course.planning_runs import (BOOK, batched_steps_per_episode, cumulative_reward, many, steps_per_episode,
+                                  updates_until_optimal)
 
 FIG_8_5 = dict(before=None, after=None, change_at=3000, steps=6000, planning_steps=50, alpha=1.0, epsilon=0.1,
                gamma=0.95)
@@ -133,6 +134,24 @@ def test_same_seed_same_curve_and_workers_change_nothing():
     here, there = many(steps_per_episode, jobs, workers=1), many(steps_per_episode, jobs, workers=2)
     for x, y in zip(here, there):
         np.testing.assert_array_equal(x, y)
+
+
+def test_batched_runs_learn_like_the_agent_and_repeat_with_their_seed():
+    batched = {n: batched_steps_per_episode(12, planning_steps=n, episodes=8, seed=1) for n in (0, 50)}
+    agents = {n: np.array([steps_per_episode(s, planning_steps=n, episodes=8) for s in range(12)]) for n in (0, 50)}
+    for n in (0, 50):
+        b, a = batched[n], agents[n]
+        assert b.shape == (12, 8) and b.min() >= 14  # no episode shorter than the shortest path
+        # the first episode is a random walk for both: the same distribution (means within 4 standard errors)
+        se = np.hypot(a[:, 0].std(ddof=1), b[:, 0].std(ddof=1)) / np.sqrt(12)
+        assert abs(a[:, 0].mean() - b[:, 0].mean()) < 4 * se
+    for steps in (batched[50], agents[50]):  # planning: nearly shortest from about the 3rd episode
+        assert np.median(steps[:, 3:]) <= 20
+    for steps in (batched[0], agents[0]):  # no planning: still far from it
+        assert np.mean(steps[:, 1:4]) > 100
+    np.testing.assert_array_equal(batched[50], batched_steps_per_episode(12, planning_steps=50, episodes=8, seed=1))
+    with pytest.raises(ValueError, match="^planning_steps="):
+        batched_steps_per_episode(2, planning_steps=-1)
 
 
 def test_dyna_q_plus_takes_the_shortcut_that_dyna_q_misses():
