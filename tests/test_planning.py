@@ -140,11 +140,11 @@ def test_batched_runs_learn_like_the_agent_and_repeat_with_their_seed():
     batched = {n: batched_steps_per_episode(12, planning_steps=n, episodes=8, seed=1) for n in (0, 50)}
     agents = {n: np.array([steps_per_episode(s, planning_steps=n, episodes=8) for s in range(12)]) for n in (0, 50)}
     for n in (0, 50):
-        b, a = batched[n], agents[n]
-        assert b.shape == (12, 8) and b.min() >= 14  # no episode shorter than the shortest path
-        # the first episode is a random walk for both: the same distribution (means within 4 standard errors)
-        se = np.hypot(a[:, 0].std(ddof=1), b[:, 0].std(ddof=1)) / np.sqrt(12)
-        assert abs(a[:, 0].mean() - b[:, 0].mean()) < 4 * se
+        assert batched[n].shape == (12, 8) and batched[n].min() >= 14  # none shorter than the shortest path
+    # the first episode is a random walk for both: the same (heavy-tailed) distribution, so 100 runs of it
+    b = batched_steps_per_episode(100, planning_steps=0, episodes=1, seed=2)[:, 0]
+    a = np.array([steps_per_episode(s, planning_steps=0, episodes=1)[0] for s in range(100)])
+    assert abs(a.mean() - b.mean()) < 4 * np.hypot(a.std(ddof=1), b.std(ddof=1)) / 10
     for steps in (batched[50], agents[50]):  # planning: nearly shortest from about the 3rd episode
         assert np.median(steps[:, 3:]) <= 20
     for steps in (batched[0], agents[0]):  # no planning: still far from it
