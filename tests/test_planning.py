@@ -301,3 +301,11 @@ def test_self_check_of_the_bonus(capsys):
     assert "square root" in capsys.readouterr().out
     assert not check_bonus(lambda kappa, tau: (kappa * tau) ** 0.5)
     assert "only τ" in capsys.readouterr().out
+
+
+def test_benchmark_prints_the_plain_loop_and_the_batched_speed(capsys):
+    from course.bench import planning as bench
+
+    assert bench.main(["--runs", "2", "--episodes", "10", "--no-workers"]) == 0
+    out = capsys.readouterr().out
+    assert "plain loop over runs" in out and "batched in numpy" in out and "x CPU" in out
