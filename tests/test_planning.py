@@ -115,6 +115,7 @@ def test_dyna_q_plans_n_updates_per_step():
     assert agent.updates == 8 * agent.total_steps
 
 
+@pytest.mark.slow
 def test_fifty_planning_steps_find_the_shortest_path_in_fewer_episodes_than_none():
     # The greedy path can stay a step or two longer than the shortest behind a pair that ε-exploration has not
     # tried yet (one run in four or five here, with or without planning), so: the median over runs of the
@@ -136,6 +137,7 @@ def test_same_seed_same_curve_and_workers_change_nothing():
         np.testing.assert_array_equal(x, y)
 
 
+@pytest.mark.slow
 def test_batched_runs_learn_like_the_agent_and_repeat_with_their_seed():
     batched = {n: batched_steps_per_episode(12, planning_steps=n, episodes=8, seed=1) for n in (0, 50)}
     agents = {n: np.array([steps_per_episode(s, planning_steps=n, episodes=8) for s in range(12)]) for n in (0, 50)}
@@ -154,6 +156,7 @@ def test_batched_runs_learn_like_the_agent_and_repeat_with_their_seed():
         batched_steps_per_episode(2, planning_steps=-1)
 
 
+@pytest.mark.slow
 def test_dyna_q_plus_takes_the_shortcut_that_dyna_q_misses():
     from course.envs.mazes import SHORTCUT_AFTER, SHORTCUT_BEFORE
 
