@@ -312,3 +312,15 @@ def test_benchmark_prints_the_plain_loop_and_the_batched_speed(capsys):
     assert bench.main(["--runs", "2", "--episodes", "10", "--no-workers"]) == 0
     out = capsys.readouterr().out
     assert "plain loop over runs" in out and "batched in numpy" in out and "x CPU" in out
+
+
+def test_changing_maze_shows_its_new_walls_in_pictures_and_image_observations():
+    env = ChangingMaze(BLOCKING_BEFORE, BLOCKING_AFTER, change_at=1, reward="goal+1", obs="image")
+    obs_before, _ = env.reset(seed=0)
+    picture = env.draw(agent=False)
+    env.step(0)  # the last step in the old maze (its observation still shows the old walls)
+    assert env.changed
+    obs_after = env.step(0)[0]  # up, into the new wall: the agent stays in row 4
+    assert not np.array_equal(env.draw(agent=False), picture)
+    wall_row = slice(3 * env._image_cell, 4 * env._image_cell)
+    assert not np.array_equal(obs_after[wall_row], obs_before[wall_row])

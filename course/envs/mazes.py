@@ -81,7 +81,8 @@ class ChangingMaze(GridWorld):
                              f"(the number of steps before the walls change)")
         super().__init__(after, **kwargs)
         later = {k: getattr(self, k) for k in ("layout", "_next", "_reward", "_terminal", "_canvas",
-                                               "start_state", "goal_state")}
+                                               "start_state", "goal_state", "_image_background")
+                 if hasattr(self, k)}  # (the image observation's background exists with obs="image" only)
         super().__init__(before, **kwargs)
         if (len(before), len(before[0])) != (len(after), len(after[0])):
             raise ValueError("after is not valid: the maze after the change must have the size of the maze before it")
