@@ -111,6 +111,18 @@ class Agent(Configurable):
     def end_episode(self) -> None:
         """Per-episode (offline) learning, after the last step of an episode."""
 
+    def act_and_learn(self, s, a, r, s2, terminated: bool, explore: bool = True):
+        """One learning step of the loop: choose ``a2`` for ``s2`` (None after a terminal step), then learn.
+
+        Returns ``(a2, signal)``.  Act-then-learn is what on-policy methods
+        need (Sarsa learns from ``a2``) and what a new algorithm implements
+        through :meth:`act` and :meth:`learn`.  An agent whose algorithm
+        learns first overrides it (Dyna-Q plans before it chooses, so the next
+        action already profits from this step's planning).
+        """
+        a2 = None if terminated else self.act(s2, explore)
+        return a2, self.learn(s, a, r, s2, a2, terminated)
+
     def scheduled(self) -> dict[str, float]:
         """Parameters that follow a schedule (a decaying epsilon), with their current values; none by default."""
         return {}
@@ -283,14 +295,15 @@ class Agent(Configurable):
                 t = cur["t"] + 1
                 if cap is not None and t >= cap:
                     truncated = True
-                next_action = None if terminated else self.act(next_obs, explore)
                 if learn:
-                    signal = self.learn(obs, action, reward, next_obs, next_action, terminated)
+                    next_action, signal = self.act_and_learn(obs, action, reward, next_obs, terminated, explore)
                     if signal is not None:
                         cur["loss_sum"] += float(signal)
                         cur["loss_n"] += 1
                     self.total_steps += 1
                     self.after_step()
+                else:
+                    next_action = None if terminated else self.act(next_obs, explore)
                 cur["obs"], cur["action"], cur["t"] = next_obs, next_action, t
                 cur["ret"] += float(reward)
                 done_steps += 1

@@ -91,6 +91,7 @@ CASES = [
     Case("lessons/13_linear_prediction.ipynb", before_run="gamma", during_run="alpha", only_panel=True),
     Case("lessons/06_monte_carlo.ipynb", before_run="epsilon", during_run="alpha", only_panel=True),
     Case("lessons/15_eligibility_traces.ipynb", before_run="lambda_", during_run="alpha", only_panel=True),
+    Case("lessons/10_planning.ipynb", before_run="alpha", during_run="planning_steps", only_panel=True),
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

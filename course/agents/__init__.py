@@ -1,4 +1,11 @@
-"""Agents of the kit. Import the classes from here: ``from course.agents import Sarsa``."""
+"""Agents of the kit. Import the classes from here: ``from course.agents import Sarsa``.
+
+The deep agents (DQN, ...) live in :mod:`course.agents.deep`, imported on
+their own so that the other agents never load TensorFlow.
+"""
+
+from .actor_critic import ActorCritic
+from .lambda_return import OfflineLambdaReturn
 from .linear import (
     TD0,
     ExpectedSarsa,
@@ -14,26 +21,7 @@ from .linear import (
     TrueOnlineSarsaLambda,
     TrueOnlineTDLambda,
 )
-
-__all__ = [
-    "LinearAgent", "LinearPredictionAgent", "LinearControlAgent", "TraceAgent",
-    "TD0", "TDLambda", "TrueOnlineTDLambda",
-    "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
-]
-from .actor_critic import ActorCritic  # noqa: E402  (one-step actor-critic, any features: lessons 08 and 14)
-from .prediction import GradientMC, NStepTD  # noqa: E402  (n-step TD, gradient MC: any features, one-hot by default)
-from .tabular import (  # noqa: E402  (the TD unit's tabular agents)
-    BatchMC,
-    BatchTD0,
-    DoubleQLearning,
-    LegalActions,
-    MaskedQLearning,
-)
-
-__all__ += ["ActorCritic", "GradientMC", "NStepTD", "LegalActions", "DoubleQLearning", "MaskedQLearning",
-            "BatchTD0", "BatchMC"]
-
-from .monte_carlo import (  # noqa: E402  (Monte Carlo agents, lesson 06)
+from .monte_carlo import (
     ConstantAlphaMC,
     ConstantAlphaMCControl,
     EveryVisitMC,
@@ -45,9 +33,22 @@ from .monte_carlo import (  # noqa: E402  (Monte Carlo agents, lesson 06)
     Reinforce,
     WeightedIS,
 )
+from .planning import DynaQ, DynaQPlus, Model, PrioritizedSweeping
+from .prediction import GradientMC, NStepTD
+from .tabular import BatchMC, BatchTD0, DoubleQLearning, LegalActions, MaskedQLearning
 
-__all__ += ["MonteCarloAgent", "FirstVisitMC", "EveryVisitMC", "ConstantAlphaMC", "MonteCarloES", "OnPolicyMC",
-            "ConstantAlphaMCControl", "OrdinaryIS", "WeightedIS", "Reinforce"]
-from .lambda_return import OfflineLambdaReturn  # noqa: E402  (lesson 15)
-
-__all__ += ["OfflineLambdaReturn"]
+__all__ = [
+    # linear.py: TD, Sarsa, Q-learning, Expected Sarsa, n-step Sarsa, the λ families (lessons 08-15)
+    "LinearAgent", "LinearPredictionAgent", "LinearControlAgent", "TraceAgent",
+    "TD0", "TDLambda", "TrueOnlineTDLambda",
+    "Sarsa", "QLearning", "ExpectedSarsa", "NStepSarsa", "SarsaLambda", "TrueOnlineSarsaLambda",
+    # prediction.py, lambda_return.py: n-step TD, gradient MC, the offline λ-return (lessons 09, 13, 15)
+    "NStepTD", "GradientMC", "OfflineLambdaReturn",
+    # tabular.py: Double Q-learning, batch updating, legal actions (lesson 08)
+    "DoubleQLearning", "MaskedQLearning", "LegalActions", "BatchTD0", "BatchMC",
+    # actor_critic.py (lessons 08, 14); monte_carlo.py (lesson 06); planning.py (lesson 10)
+    "ActorCritic",
+    "MonteCarloAgent", "FirstVisitMC", "EveryVisitMC", "ConstantAlphaMC", "MonteCarloES", "OnPolicyMC",
+    "ConstantAlphaMCControl", "OrdinaryIS", "WeightedIS", "Reinforce",
+    "Model", "DynaQ", "DynaQPlus", "PrioritizedSweeping",
+]

@@ -13,7 +13,7 @@ import difflib
 
 import gymnasium as gym
 
-from . import bias, gridworld, mountain_car, random_walk
+from . import bias, gridworld, mazes, mountain_car, random_walk
 
 __all__ = ["make", "names"]
 
@@ -22,7 +22,7 @@ def _aliases() -> dict[str, str]:
     from . import atari  # noqa: F401  (its aliases are plain data; ale_py is imported lazily)
 
     out: dict[str, str] = {}
-    for mod in (gridworld, mountain_car, atari, bias, random_walk):
+    for mod in (gridworld, mountain_car, atari, bias, random_walk, mazes):
         out.update(getattr(mod, "ALIASES", {}))
     return out
 
