@@ -52,6 +52,7 @@ class Case:
     timeout: float = 240.0  # seconds for the whole case (a minute or two on an idle 2-core machine)
     only_panel: bool = False  # run only the first code cell and the cell that builds the panel
     name: str = ""  # the test's id and the screenshot's name (default: the notebook's name)
+    reset_redraws: bool = False  # after the run, press Reset: the live view must show the new agent's picture
     counter: str = "episode"  # what the status line counts ("episode N"), the "...s per Run" box and the agent's count
     running: str = "a.running"  # the expression, in the check cell, that says whether the agent still runs
 
@@ -77,7 +78,10 @@ def runnable_copy(notebook: Path, dest: Path, case: Case) -> Path:
 # of experiments before their last panels, more than this test's budget on a 2-core machine, and nbval runs them
 # whole anyway: here they run their first cell and the panel's cell, which needs nothing else (the lessons say so).
 CASES = [
-    Case("lessons/00_welcome.ipynb", before_run="epsilon", during_run="alpha", title="Q-learning on the maze"),
+    Case("lessons/00_welcome.ipynb", before_run="epsilon", during_run="alpha", title="Q-learning on the maze",
+         reset_redraws=True),
+    Case("lessons/00_welcome.ipynb", before_run="epsilon", during_run="alpha", panel="taxi_panel",
+         title="Q-learning on Gymnasium's Taxi", name="00_welcome-taxi", reset_redraws=True),
     # (ε decays by itself in this agent, so the slider moved before Run is the target period C)
     Case("lessons/16_nonlinear_control.ipynb", before_run="target_update", during_run="alpha", panel="playground",
          only_panel=True, timeout=300.0),
@@ -278,6 +282,14 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
     assert float(before_value) == pytest.approx(float(shown_before), rel=5e-3, abs=1e-9)
     assert float(during_value) == pytest.approx(float(shown_during), rel=5e-3, abs=1e-9)
     assert int(episodes) >= start_episode + 2 and running == "False"
+    if case.reset_redraws:  # Reset: a fresh agent, and the live view shows it (not the old agent's picture)
+        picture = panel.locator("img").first
+        before = picture.get_attribute("src")
+        panel.locator("button.widget-button", has_text=re.compile(r"^\s*Reset\s*$")).click()
+        _wait(lambda: picture.get_attribute("src") != before, 30, "the live view to change after Reset")
+        _wait(lambda: "episode <b>0</b>" in panel.inner_html() or "episode 0" in panel.inner_text(), 30,
+              "the status to say episode 0 after Reset")
+        panel.screenshot(path=str(ARTIFACTS / f"browser-{case.id}-after-reset.png"))
     status = next((line for line in panel.inner_text().splitlines() if "steps/s" in line), "")
     print(f"{case.notebook}: {case.before_run}={before_value}, {case.during_run}={during_value} "
           f"(set while running), {episodes} {case.counter}s, {time.monotonic() - started:.1f} s; status: {status}")
