@@ -1,6 +1,6 @@
 """A live panel in a real browser: JupyterLab in headless Chromium, driven with Playwright.
 
-For each notebook of :data:`CASES` the test starts its own JupyterLab (a free
+For each notebook of :data:`CASES` the test starts its own JupyterLab with `course lab` (a free
 localhost port, a random token, a temporary copy of the notebook as its root),
 runs its cells (every cell, or for the long lessons the first code cell and
 the cell that builds the panel: what a student who jumps to the lesson's panel
@@ -125,12 +125,12 @@ class Lab:
         notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news toast over the panel
         self.log = open(tmp / "lab.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
+            # `course lab`, as a student starts it (as root in CI: it must add --allow-root by itself)
+            [sys.executable, "-m", "course.cli", "lab", "--dir", str(self.root), "--no-browser", "--port",
+             str(self.port), "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+             f"--IdentityProvider.token={self.token}", "--LabApp.expose_app_in_browser=True",
              "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
-             "--LabApp.news_url=None",
-             "--ServerApp.terminals_enabled=False", *(["--allow-root"] if os.geteuid() == 0 else [])],
+             "--LabApp.news_url=None", "--ServerApp.terminals_enabled=False"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -138,10 +138,13 @@ class Lab:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}; see {self.log.name}")
+                raise RuntimeError(f"course lab exited with {self.proc.returncode}; see {self.log.name}")
             try:
                 with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2) as r:
                     if r.status == 200:
+                        if os.geteuid() == 0:  # course lab said it added --allow-root
+                            self.log.flush()
+                            assert "running as root" in Path(self.log.name).read_text()
                         return
             except OSError:
                 time.sleep(0.3)
