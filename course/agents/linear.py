@@ -285,42 +285,59 @@ class ExpectedSarsa(LinearControlAgent):
         return self.td_update(self.x(s, a), target)
 
 
-class NStepSarsa(LinearControlAgent):
-    """n-step Sarsa (book section 7.2): the target sums n rewards, then bootstraps.
+class NStepReturns:
+    """The plumbing of the n-step methods: targets that sum n rewards, then bootstrap.
 
-    G = R_{t+1} + γ R_{t+2} + ... + γ^{n-1} R_{t+n} + γ^n Q(S_{t+n}, A_{t+n}),
-    so Q(S_t, A_t) is updated n steps late.  When the episode ends the last
-    pairs still waiting are updated with the rewards that remain (and the
-    value of the last state when the episode was cut short rather than ended).
+    Each step :meth:`_remember` keeps ``(key, R)``; once n rewards wait, the
+    oldest key is updated towards
+    G = R_{t+1} + γ R_{t+2} + ... + γ^{n-1} R_{t+n} + γ^n · value(tail),
+    and at the end of an episode the keys still waiting are updated with the
+    rewards that remain (bootstrapping from the last state when the episode
+    was cut short rather than ended).  An algorithm says what a key is, its
+    features (:meth:`_x`) and the value it bootstraps from (:meth:`_value`).
     """
 
     n = Param(4, low=1, live=False, doc="rewards summed before bootstrapping")
 
     def build(self) -> None:
         super().build()
-        self._pending = deque()  # (S, A, R) of the pairs not yet updated, oldest first
-        self._tail = None  # (S', A') to bootstrap from; None after termination
+        self._pending = deque()  # (key, R) of the keys not yet updated, oldest first
+        self._tail = None  # what to bootstrap from; None after termination
 
     def begin_episode(self, obs) -> None:
         self._pending.clear()
-
-    def learn(self, s, a, r, s2, a2, terminated):
-        self._pending.append((s, a, r))
-        self._tail = None if terminated else (s2, a2)
-        if len(self._pending) == self.n:
-            return self._update_oldest()
-        return None
 
     def end_episode(self) -> None:
         while self._pending:
             self._update_oldest()
 
+    def _remember(self, key, r, tail):
+        self._pending.append((key, r))
+        self._tail = tail
+        return self._update_oldest() if len(self._pending) == self.n else None
+
     def _update_oldest(self) -> float:
-        g = 0.0 if self._tail is None else self.q(self._tail[0])[self._tail[1]]
-        for _, _, r in reversed(self._pending):
+        g = 0.0 if self._tail is None else self._value(self._tail)
+        for _, r in reversed(self._pending):
             g = r + self.gamma * g
-        s, a, _ = self._pending.popleft()
-        return self.td_update(self.x(s, a), g)
+        key, _ = self._pending.popleft()
+        return self.td_update(self._x(key), g)
+
+
+class NStepSarsa(NStepReturns, LinearControlAgent):
+    """n-step Sarsa (book section 7.2): the target sums n rewards, then bootstraps from Q(S_{t+n}, A_{t+n}).
+
+    Q(S_t, A_t) is updated n steps late (the plumbing is :class:`NStepReturns`).
+    """
+
+    def learn(self, s, a, r, s2, a2, terminated):
+        return self._remember((s, a), r, None if terminated else (s2, a2))
+
+    def _x(self, key):
+        return self.x(*key)
+
+    def _value(self, tail) -> float:
+        return self.q(tail[0])[tail[1]]
 
 
 class SarsaLambda(TraceAgent, LinearControlAgent):

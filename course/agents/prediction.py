@@ -10,12 +10,10 @@ They differ only in the target.  (Semi-gradient TD(0) is :class:`TD0`, the
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 
 from ..params import Param
-from .linear import LinearPredictionAgent
+from .linear import LinearPredictionAgent, NStepReturns
 
 __all__ = ["GradientMC", "NStepTD"]
 
@@ -61,40 +59,19 @@ class GradientMC(_AllStates):
         self._episode.clear()
 
 
-class NStepTD(_AllStates):
-    """n-step semi-gradient TD (book section 9.4, equation 9.15).
+class NStepTD(NStepReturns, _AllStates):
+    """n-step semi-gradient TD (book sections 7.1 and 9.4, equation 9.15): n rewards, then w·x(S_{t+n}).
 
-    The target sums n rewards and then bootstraps from the estimate n steps later:
-    G = R_{t+1} + γ R_{t+2} + ... + γ^{n−1} R_{t+n} + γ^n w·x(S_{t+n}),
-    so x(S_t) is updated n steps late; at the end of the episode the states
-    still waiting are updated with the rewards that remain.  n = 1 is
-    semi-gradient TD(0); n at least the episode's length is gradient MC.
+    x(S_t) is updated n steps late (the plumbing is :class:`~course.agents.linear.NStepReturns`).
+    n = 1 is semi-gradient TD(0); n at least the episode's length is gradient MC.
+    With one-hot features (the default on a discrete world) it is tabular n-step TD.
     """
 
-    n = Param(4, low=1, kind=int, live=False, doc="rewards summed before bootstrapping")
-
-    def build(self) -> None:
-        super().build()
-        self._pending = deque()  # (S, R) of the states not yet updated, oldest first
-        self._tail = None  # S' to bootstrap from; None after termination
-
-    def begin_episode(self, obs) -> None:
-        self._pending.clear()
-
     def learn(self, s, a, r, s2, a2, terminated):
-        self._pending.append((s, r))
-        self._tail = None if terminated else s2
-        if len(self._pending) == self.n:
-            return self._update_oldest()
-        return None
+        return self._remember(s, r, None if terminated else s2)
 
-    def end_episode(self) -> None:
-        while self._pending:
-            self._update_oldest()
+    def _x(self, key):
+        return self.x(key)
 
-    def _update_oldest(self) -> float:
-        g = 0.0 if self._tail is None else self.v(self._tail)
-        for _, r in reversed(self._pending):
-            g = r + self.gamma * g
-        s, _ = self._pending.popleft()
-        return self.td_update(self.x(s), g)
+    def _value(self, tail) -> float:
+        return self.v(tail)
