@@ -117,9 +117,11 @@ class Panel(Observer):
         self._params = {n: exposed[n] for n in shown}
 
         # -- widgets -------------------------------------------------------------------
-        self.view = LiveView(widgets.Image(format="jpeg", layout=widgets.Layout(max_width="480px")),
+        # the picture and the curves share one row (a wide picture such as Mountain Car's no longer pushes
+        # the curves below it): the picture takes at most 44% of the row, the curves the rest
+        self.view = LiveView(widgets.Image(format="jpeg", layout=widgets.Layout(max_width="min(480px, 44%)")),
                              fps=fps, enabled=view)
-        self.curves = LiveCurves(widgets.Image(format="png", layout=widgets.Layout(max_width="100%")),
+        self.curves = LiveCurves(widgets.Image(format="png", layout=widgets.Layout(max_width="55%")),
                                  rate=curve_rate, log_steps=log_steps)
         self.episodes_box = widgets.BoundedIntText(value=episodes, min=1, max=10**9, description="episodes per Run",
                                                    style={"description_width": "initial"},
