@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import checks_bandits as checks
+from course.checks import bandits as checks
 
 
 def good_update(estimate, reward, n):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.checks_control import (check_log_gradient, check_sarsa_update, reference_log_gradient,
+from course.checks.control import (check_log_gradient, check_sarsa_update, reference_log_gradient,
                                    reference_sarsa_update)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course import checks_deep as checks
+from course.checks import deep as checks
 
 
 # -- references, as the lessons' folded solutions write them -------------------------------------------

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course import checks_td as ct
+from course.checks import td as ct
 
 
 @pytest.mark.parametrize("check, reference", [

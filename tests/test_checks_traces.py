@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course.checks_traces import check_accumulating_trace, check_dutch_trace, check_lambda_return
+from course.checks.traces import check_accumulating_trace, check_dutch_trace, check_lambda_return
 
 
 def accumulating(z, x, gamma, lam):

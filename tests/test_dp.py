@@ -159,7 +159,7 @@ def test_model_env_samples_the_model():
 
 # -- the self-checks of lesson 05 ---------------------------------------------------------------
 def test_check_bellman_backup_accepts_the_reference_and_names_a_missing_gamma(capsys):
-    from course.checks_dp import check_bellman_backup, reference_backup
+    from course.checks.dp import check_bellman_backup, reference_backup
 
     assert check_bellman_backup(reference_backup)
     assert "agrees with the kit" in capsys.readouterr().out
@@ -178,7 +178,7 @@ def test_check_bellman_backup_accepts_the_reference_and_names_a_missing_gamma(ca
 
 
 def test_check_greedy_action_accepts_the_reference_and_rejects_a_reward_blind_choice(capsys):
-    from course.checks_dp import check_greedy_action, reference_greedy_action
+    from course.checks.dp import check_greedy_action, reference_greedy_action
 
     assert check_greedy_action(reference_greedy_action)
     assert "best action in all" in capsys.readouterr().out

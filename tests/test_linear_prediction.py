@@ -9,7 +9,7 @@ import pytest
 
 from course import batched_prediction as bp
 from course.agents import TD0, GradientMC, NStepTD
-from course.checks_linear import problem_aggregation, problem_gradient_mc
+from course.checks.linear import problem_aggregation, problem_gradient_mc
 from course.envs import make
 from course.envs.random_walk import on_policy_distribution, true_values, walk_matrices
 from course.figures import linear_prediction as figs

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course import checks_mdp, mdp
+from course import mdp
+from course.checks import mdp as checks_mdp
 from course.envs import make
 
 

@@ -105,7 +105,7 @@ def test_bad_input_is_named():
 
 # -- the self-checks of lesson 06 ---------------------------------------------------------------
 def test_check_first_visit_returns_accepts_the_reference_and_names_every_visit(capsys):
-    from course.checks_mc import check_first_visit_returns, reference_first_visit_returns
+    from course.checks.mc import check_first_visit_returns, reference_first_visit_returns
 
     assert check_first_visit_returns(reference_first_visit_returns)
     assert "right in all" in capsys.readouterr().out
@@ -122,7 +122,7 @@ def test_check_first_visit_returns_accepts_the_reference_and_names_every_visit(c
 
 
 def test_check_weighted_estimate_accepts_the_reference_and_names_ordinary_sampling(capsys):
-    from course.checks_mc import check_weighted_estimate, reference_weighted_estimate
+    from course.checks.mc import check_weighted_estimate, reference_weighted_estimate
 
     assert check_weighted_estimate(reference_weighted_estimate)
     assert "right in all" in capsys.readouterr().out

@@ -269,7 +269,7 @@ def test_panel_drives_dyna_q_with_planning_steps_live():
 # The lesson's self-checks
 # ---------------------------------------------------------------------------
 def test_self_check_accepts_the_reference_update_and_names_typical_mistakes(capsys):
-    from course.checks_planning import check_planning_update, reference_update
+    from course.checks.planning import check_planning_update, reference_update
 
     assert check_planning_update(reference_update)
     assert "✓" in capsys.readouterr().out
@@ -296,7 +296,7 @@ def test_self_check_accepts_the_reference_update_and_names_typical_mistakes(caps
 
 
 def test_self_check_of_the_bonus(capsys):
-    from course.checks_planning import check_bonus, reference_bonus
+    from course.checks.planning import check_bonus, reference_bonus
 
     assert check_bonus(reference_bonus)
     capsys.readouterr()

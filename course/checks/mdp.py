@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import mdp
-from .envs import make
+from .. import mdp
+from ..envs import make
 
 __all__ = ["problem_return", "check_return", "problem_maze_policy", "check_maze_policy"]
 

@@ -4,7 +4,7 @@ Each check runs the student's function on a few cases, compares it with the
 reference and says in one sentence what is wrong (or that it is right).  It
 prints that sentence and returns True when the function passes::
 
-    from course.checks_planning import check_planning_update
+    from course.checks.planning import check_planning_update
     check_planning_update(my_update)
 
 * :func:`check_planning_update` -- the one update of Dyna-Q's planning loop:

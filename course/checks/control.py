@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .policies import softmax_probs
+from ..policies import softmax_probs
 
 __all__ = ["check_sarsa_update", "check_log_gradient", "reference_sarsa_update", "reference_log_gradient"]
 

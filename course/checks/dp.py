@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dp
-from .envs import make
-from .envs.models import gambler
+from .. import dp
+from ..envs import make
+from ..envs.models import gambler
 
 __all__ = ["check_bellman_backup", "check_greedy_action", "reference_backup", "reference_greedy_action"]
 

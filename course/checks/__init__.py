@@ -1,0 +1,12 @@
+"""Self-checks of the lessons' coding exercises, one module per course unit.
+
+A lesson imports the check of its exercise (``from course.checks.bandits import
+check_update``); a check runs the student's function on a few cases, prints one
+line (that it passed, or in one sentence what is wrong) and returns True or
+False.  The reference solutions the tests hold each check against live beside
+the checks.
+
+* ``bandits`` (lesson 02), ``mdp`` (03), ``dp`` (05), ``mc`` (06), ``td`` (08, 09),
+  ``planning`` (10), ``linear`` (13), ``control`` (14), ``traces`` (15),
+  ``deep`` (00, 16, 18).
+"""
