@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 
 from course.bandits import BanditRun, Testbed
 
-from .controls import RESET_MARK, Control, controls_grid, factory_params
+from .controls import RESET_MARK, Control, controls_grid, factory_params, framed
 from .curves import png
 from .runner import Runner, background_default, error_html
 from .throttle import Throttle
@@ -263,17 +263,14 @@ class BanditPanel:
         return b
 
     def _layout(self, title: str) -> widgets.VBox:
-        rows: list[Any] = [widgets.HTML(f"<h3 style='margin:0'>{html.escape(title)}</h3>")] if title else []
-        rows.append(controls_grid(self.controls.values()))
+        rows: list[Any] = [controls_grid(self.controls.values())]
         if any(c.reset_only for c in self.controls.values()):
             rows.append(widgets.HTML(f"<small>{RESET_MARK} = applies on Reset (a new learner)</small>"))
         rows += [widgets.HBox([self.steps_box, self.run_button, self.pause_button, self.step_button,
                                self.reset_button], layout=widgets.Layout(flex_flow="row wrap")),
                  self.status, self.message, self.image, self.log]
         self._sync_buttons(running=False)
-        box = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
-        box.add_class("course-panel")  # how a page (and the browser test) finds a panel
-        return box
+        return framed(title, rows)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

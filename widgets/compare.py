@@ -20,7 +20,6 @@ in a background thread in a live notebook and in the caller elsewhere
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import Any, Callable, Iterable
 
@@ -32,7 +31,7 @@ from course.experiments import METRICS, Curves, average
 from course.params import check_int
 from course.plots import plot_curves
 
-from .controls import Control, controls_grid, factory_params
+from .controls import Control, controls_grid, factory_params, framed
 from .curves import png
 from .runner import Runner, background_default, error_html
 
@@ -216,17 +215,13 @@ class Compare:
         self.message.value = error_html(e)
 
     def _layout(self, title: str) -> widgets.VBox:
-        rows = [widgets.HTML(f"<h3 style='margin:0'>{html.escape(title)}</h3>")] if title else []
-        if self.controls:
-            rows.append(controls_grid(self.controls.values()))
+        rows = [controls_grid(self.controls.values())] if self.controls else []
         rows += [self.values_box,
                  widgets.HBox([self.runs_box, self.episodes_box, self.seed_box],
                               layout=widgets.Layout(flex_flow="row wrap")),
                  widgets.HBox([self.run_button, self.stop_button, self.metric_box, self.log_box]),
                  self.status, self.message, self.image, self._runner.log]
-        box = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
-        box.add_class("course-compare")
-        return box
+        return framed(title, rows, "course-compare")
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -32,7 +32,7 @@ from course import dp
 from course.envs import make
 from course.params import Param
 
-from .controls import Control, controls_grid
+from .controls import Control, controls_grid, framed
 from .view import encode
 
 __all__ = ["DPPanel", "WORLDS", "METHODS"]
@@ -69,11 +69,9 @@ class DPPanel:
                                 self.converge),
                    self._button("Reset", "values 0, the random policy", self.reset)]
         self.improve_button = buttons[1]
-        rows = [widgets.HTML(f"<h3 style='margin:0'>{html.escape(title)}</h3>")] if title else []
-        rows += [widgets.HBox([self.world_box, self.method_box]), controls_grid(self.controls.values()),
-                 widgets.HBox(buttons), self.status, self.message, self.image]
-        self.widget = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
-        self.widget.add_class("course-dp-panel")
+        rows = [widgets.HBox([self.world_box, self.method_box]), controls_grid(self.controls.values()),
+                widgets.HBox(buttons), self.status, self.message, self.image]
+        self.widget = framed(title, rows, "course-dp-panel")
         self.reset()
 
     # -- state -------------------------------------------------------------------------------

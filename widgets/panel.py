@@ -55,7 +55,7 @@ import ipywidgets as widgets
 from course.agent import Agent, Observer
 from course.params import check_int
 
-from .controls import RESET_MARK, Control, controls_grid, factory_params
+from .controls import RESET_MARK, Control, controls_grid, factory_params, framed
 from .curves import LiveCurves
 from .runner import Runner, background_default, error_html
 from .view import LiveView, overlays
@@ -393,8 +393,6 @@ class Panel(Observer):
 
     def _layout(self, title: str) -> widgets.VBox:
         rows = []
-        if title:
-            rows.append(widgets.HTML(f"<h3 style='margin:0'>{html.escape(title)}</h3>"))
         if self.controls:
             rows.append(controls_grid(self.controls.values()))
             if any(c.reset_only for c in self.controls.values()):
@@ -408,9 +406,7 @@ class Panel(Observer):
                                                                                           align_items="center")),
                  self.log]
         self._sync_buttons(running=False)
-        box = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
-        box.add_class("course-panel")  # how a page (and the browser test) finds a panel
-        return box
+        return framed(title, rows)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

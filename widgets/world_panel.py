@@ -33,7 +33,7 @@ from course.envs import make
 from course.envs.gridworld import REWARD_SCHEMES, GridWorld
 from course.params import Param
 
-from .controls import Control, controls_grid
+from .controls import Control, controls_grid, framed
 from .runner import Runner, background_default, error_html
 
 __all__ = ["WorldPanel", "WORLDS"]
@@ -249,17 +249,14 @@ class WorldPanel:
         return b
 
     def _layout(self, title: str) -> widgets.VBox:
-        rows = [widgets.HTML(f"<h3 style='margin:0'>{html.escape(title)}</h3>")] if title else []
-        rows += [widgets.HBox([self.world_box, self.reward_box, self.policy_box],
+        rows = [widgets.HBox([self.world_box, self.reward_box, self.policy_box],
                               layout=widgets.Layout(flex_flow="row wrap")),
                  controls_grid(self.controls.values()),
                  widgets.HBox([self.step_button, self.run_button, self.pause_button, self.new_button,
                                self.values_box], layout=widgets.Layout(flex_flow="row wrap")),
                  self.status, self.message, self.image, self.log]
         self._sync_buttons(running=False)
-        box = widgets.VBox(rows, layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
-        box.add_class("course-panel")
-        return box
+        return framed(title, rows)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
