@@ -64,6 +64,7 @@ def pong_dqn(out: Path, scale: str, runs: int | None) -> list[Path]:
         rows += curve_rows(f"{cls.__name__} steps", np.arange(1, len(h) + 1), h.steps)
     ax.set(xlabel="game", ylabel="return (-21 .. 21)", title=f"Pong, short run: up to 5 games in {budget:,} steps")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a return is a whole number of points
     ax.legend()
     return save(fig, out, "lesson18-pong-dqn", rows)
 
