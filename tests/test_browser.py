@@ -1,6 +1,6 @@
 """A live panel in a real browser: JupyterLab in headless Chromium, driven with Playwright.
 
-For each notebook of :data:`CASES` the test starts its own JupyterLab with `course lab` (a free
+For each notebook of :data:`CASES` (and, for panels driven by buttons only, :data:`BUTTON_CASES`) the test starts its own JupyterLab with `course lab` (a free
 localhost port, a random token, a temporary copy of the notebook as its root),
 runs its cells (every cell, or for the long lessons the first code cell and
 the cell that builds the panel: what a student who jumps to the lesson's panel
@@ -296,3 +296,53 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
     status = next((line for line in panel.inner_text().splitlines() if "steps/s" in line), "")
     print(f"{case.notebook}: {case.before_run}={before_value}, {case.during_run}={during_value} "
           f"(set while running), {episodes} {case.counter}s, {time.monotonic() - started:.1f} s; status: {status}")
+
+
+# Panels without an agent that learns by episodes (a hand-written policy stepped, dynamic programming swept):
+# their buttons must change the picture.  (notebook, the panel's CSS class, its title, the buttons to press)
+BUTTON_CASES = [
+    ("lessons/03_mdp.ipynb", "course-panel", "A policy in the kit's worlds", ("Step", "Step", "Step")),
+    ("lessons/05_dynamic_programming.ipynb", "course-dp-panel", "Dynamic programming, sweep by sweep",
+     ("Sweep", "Sweep")),
+]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("notebook, css, title, buttons", BUTTON_CASES, ids=[Path(c[0]).stem for c in BUTTON_CASES])
+def test_a_button_panel_in_jupyterlab(notebook, css, title, buttons, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    case = Case(notebook, before_run="", during_run="", title=title, name=Path(notebook).stem)
+    lab = Lab(ROOT / notebook, tmp_path, case)
+    try:
+        lab.wait_ready(120)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(240_000)
+            try:
+                page.goto(f"{lab.url}/lab/tree/{Path(notebook).name}?token={lab.token}")
+                page.wait_for_function(_KERNEL_IDLE)
+                page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+                panel = page.locator(f".{css}", has_text=title).first
+                panel.wait_for(state="visible")
+                page.wait_for_function(_KERNEL_IDLE)
+                panel.scroll_into_view_if_needed()
+                picture = panel.locator("img").first
+                _wait(lambda: bool(picture.get_attribute("src")), 60, "the panel's picture")
+                before = picture.get_attribute("src")
+                for label in buttons:
+                    panel.locator("button.widget-button", has_text=re.compile(rf"^\s*{label}\s*$")).click()
+                    time.sleep(0.3)
+                _wait(lambda: picture.get_attribute("src") != before, 60, f"the picture to change after {buttons}")
+                ARTIFACTS.mkdir(exist_ok=True)
+                panel.screenshot(path=str(ARTIFACTS / f"browser-{case.id}.png"))
+            except BaseException:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"browser-{case.id}-failed.png"), full_page=True)
+                raise
+            finally:
+                browser.close()
+    finally:
+        lab.stop()
