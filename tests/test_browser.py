@@ -1,14 +1,16 @@
 """A live panel in a real browser: JupyterLab in headless Chromium, driven with Playwright.
 
-For each notebook of :data:`CASES` (and, for panels driven by buttons only, :data:`BUTTON_CASES`) the test starts its own JupyterLab with `course lab` (a free
-localhost port, a random token, a temporary copy of the notebook as its root),
+For each notebook of :data:`CASES` the test starts its own JupyterLab with
+`course lab` (a free localhost port, a random token, a temporary copy of the notebook as its root),
 runs its cells (every cell, or for the long lessons the first code cell and
 the cell that builds the panel: what a student who jumps to the lesson's panel
 runs), finds the panel, moves one slider before pressing Run and
 another one while the agent learns, presses Pause, and then asks the kernel,
 through a cell it adds at the end, what the agent holds: both parameters must
 have the values the sliders show, and episodes must have advanced.  A
-screenshot of the running panel goes to ``test-artifacts/``.
+screenshot of the running panel goes to ``test-artifacts/``.  Panels driven by
+buttons only (:data:`BUTTON_CASES`: a policy stepped by hand, dynamic
+programming swept) are opened the same way and must change their picture.
 
 The server runs without ``CI`` in its environment, so the panel learns in its
 background thread exactly as for a student (the CI path of the panels, which
