@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 
 from course.bandits import BanditRun, Testbed
 
-from .controls import RESET_MARK, Control, controls_grid, factory_params, framed
+from .controls import RESET_MARK, Control, button, controls_grid, factory_params, framed
 from .curves import png
 from .runner import Runner, background_default, error_html
 from .throttle import Throttle
@@ -257,10 +257,7 @@ class BanditPanel:
 
     @staticmethod
     def _button(label: str, icon: str, tooltip: str, style: str, action: Callable[[], None]) -> widgets.Button:
-        b = widgets.Button(description=label, icon=icon, tooltip=tooltip, button_style=style,
-                           layout=widgets.Layout(width="95px"))
-        b.on_click(lambda _b: action())
-        return b
+        return button(label, tooltip, action, icon=icon, style=style, width="95px")
 
     def _layout(self, title: str) -> widgets.VBox:
         rows: list[Any] = [controls_grid(self.controls.values())]

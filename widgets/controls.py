@@ -314,3 +314,12 @@ def framed(title: str, rows: list, css_class: str = "course-panel") -> widgets.V
     box = widgets.VBox(head + list(rows), layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
     box.add_class(css_class)
     return box
+
+
+def button(label: str, tooltip: str, action: Callable[[], None], *, icon: str = "", style: str = "",
+           width: str = "95px") -> widgets.Button:
+    """A panel's button: ``action()`` runs when it is pressed (every panel of the kit makes its buttons here)."""
+    b = widgets.Button(description=label, icon=icon, tooltip=tooltip, button_style=style,
+                       layout=widgets.Layout(width=width))
+    b.on_click(lambda _b: action())
+    return b

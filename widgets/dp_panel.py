@@ -32,7 +32,7 @@ from course import dp
 from course.envs import make
 from course.params import Param
 
-from .controls import Control, controls_grid, framed
+from .controls import Control, button, controls_grid, framed
 from .view import encode
 
 __all__ = ["DPPanel", "WORLDS", "METHODS"]
@@ -148,9 +148,7 @@ class DPPanel:
 
     @staticmethod
     def _button(label: str, tooltip: str, action) -> widgets.Button:
-        b = widgets.Button(description=label, tooltip=tooltip, layout=widgets.Layout(width="95px"))
-        b.on_click(lambda _b: action())
-        return b
+        return button(label, tooltip, action)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -55,7 +55,7 @@ import ipywidgets as widgets
 from course.agent import Agent, Observer
 from course.params import check_int
 
-from .controls import RESET_MARK, Control, controls_grid, factory_params, framed
+from .controls import RESET_MARK, Control, button, controls_grid, factory_params, framed
 from .curves import LiveCurves
 from .runner import Runner, background_default, error_html
 from .view import LiveView, overlays
@@ -386,10 +386,7 @@ class Panel(Observer):
 
     @staticmethod
     def _button(label: str, icon: str, tooltip: str, style: str, action: Callable[[], None]) -> widgets.Button:
-        b = widgets.Button(description=label, icon=icon, tooltip=tooltip, button_style=style,
-                           layout=widgets.Layout(width="95px"))
-        b.on_click(lambda _b: action())
-        return b
+        return button(label, tooltip, action, icon=icon, style=style, width="95px")
 
     def _layout(self, title: str) -> widgets.VBox:
         rows = []

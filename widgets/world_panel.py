@@ -33,7 +33,7 @@ from course.envs import make
 from course.envs.gridworld import REWARD_SCHEMES, GridWorld
 from course.params import Param
 
-from .controls import Control, controls_grid, framed
+from .controls import Control, button, controls_grid, framed
 from .runner import Runner, background_default, error_html
 
 __all__ = ["WorldPanel", "WORLDS"]
@@ -243,10 +243,7 @@ class WorldPanel:
 
     @staticmethod
     def _button(label: str, icon: str, tooltip: str, style: str, action: Callable[[], None]) -> widgets.Button:
-        b = widgets.Button(description=label, icon=icon, tooltip=tooltip, button_style=style,
-                           layout=widgets.Layout(width="120px"))
-        b.on_click(lambda _b: action())
-        return b
+        return button(label, tooltip, action, icon=icon, style=style, width="120px")
 
     def _layout(self, title: str) -> widgets.VBox:
         rows = [widgets.HBox([self.world_box, self.reward_box, self.policy_box],
