@@ -5,7 +5,8 @@ For each notebook of :data:`CASES` the test starts its own JupyterLab with
 runs its cells (every cell, or for the long lessons the first code cell and
 the cell that builds the panel: what a student who jumps to the lesson's panel
 runs), finds the panel, moves one slider before pressing Run and
-another one while the agent learns, presses Pause, and then asks the kernel,
+another one while the agent learns (with the keyboard, or with a short mouse
+drag that must move it a little and not to its end), presses Pause, and then asks the kernel,
 through a cell it adds at the end, what the agent holds: both parameters must
 have the values the sliders show, and episodes must have advanced.  A
 screenshot of the running panel goes to ``test-artifacts/``.  Panels driven by
@@ -57,6 +58,7 @@ class Case:
     reset_redraws: bool = False  # after the run, press Reset: the live view must show the new agent's picture
     counter: str = "episode"  # what the status line counts ("episode N"), the "...s per Run" box and the agent's count
     running: str = "a.running"  # the expression, in the check cell, that says whether the agent still runs
+    drag: bool = False  # move the slider of during_run with a short mouse drag (not the keyboard)
 
     @property
     def id(self) -> str:
@@ -81,7 +83,7 @@ def runnable_copy(notebook: Path, dest: Path, case: Case) -> Path:
 # whole anyway: here they run their first cell and the panel's cell, which needs nothing else (the lessons say so).
 CASES = [
     Case("lessons/00_welcome.ipynb", before_run="epsilon", during_run="alpha", title="Q-learning on the maze",
-         reset_redraws=True),
+         reset_redraws=True, drag=True),
     Case("lessons/00_welcome.ipynb", before_run="epsilon", during_run="alpha", panel="taxi_panel",
          title="Q-learning on Gymnasium's Taxi", name="00_welcome-taxi", reset_redraws=True),
     # (ε decays by itself in this agent, so the slider moved before Run is the target period C)
@@ -198,6 +200,40 @@ def _move(slider, presses: int) -> str:
     raise AssertionError(f"the slider did not move from {before}")
 
 
+def _drag(slider, pixels: int) -> str:
+    """Drag a slider's handle ``pixels`` to the right with the mouse, as a student would; return its readout.
+
+    A short drag must move the value a little: it must neither leave it where
+    it was nor reach the end of the track (issue 15: a 17-pixel drag took the
+    welcome panel's α from 0.5 to its maximum).
+    """
+    page = slider.page
+    readout = slider.locator(".widget-readout")
+    handle = slider.locator(".noUi-handle").first
+    before = readout.inner_text().strip()
+    for _attempt in range(3):  # a notebook that still scrolls moves the handle under the mouse: measure when still
+        box = handle.bounding_box()
+        time.sleep(0.3)
+        if handle.bounding_box() != box:
+            continue
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + pixels, y, steps=4)
+        page.mouse.up()
+        try:
+            page.wait_for_function("([el, old]) => el.textContent.trim() !== old",
+                                   arg=[readout.element_handle(), before], timeout=5000)
+            break
+        except Exception:
+            continue
+    after = readout.inner_text().strip()
+    assert after != before, f"a {pixels}-pixel drag did not move the slider from {before}"
+    now, top = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemax"))
+    assert now < top, f"a {pixels}-pixel drag took the slider from {before} to its maximum {after}"
+    return after
+
+
 def _episodes(panel, counter: str = "episode") -> int:
     m = re.search(rf"{counter} (\d+)", panel.inner_text())
     return int(m.group(1)) if m else -1
@@ -263,7 +299,8 @@ def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
           f"two {case.counter}s after pressing Run")
 
     # while the agent learns: move another slider (the kernel's main thread is free to take it)
-    shown_during = _move(_slider(panel, case.during_run), 3)
+    during = _slider(panel, case.during_run)
+    shown_during = _drag(during, 20) if case.drag else _move(during, 3)
     assert "running" in panel.inner_text(), "the run ended before the second slider moved: give it more episodes"
     time.sleep(1.0)  # a few more frames and curves
     ARTIFACTS.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 pause/resume, errors, the headless path, the live view, the curves and the comparison panel."""
 
 import importlib.util
+import math
 import time
 
 import ipywidgets
@@ -60,6 +61,40 @@ def test_each_kind_of_declaration_gets_the_widget_that_fits_it():
         assert c.value == param.default, name
     buffer = Control("buffer", kinds["buffer"][0], 1000, reset_only=True).widget
     assert {1, 10, 100, 1000, 10**6} <= set(buffer.options)  # 1, 2, 5, 10, ... spans the decades
+
+
+def _track_position(widget, value) -> float:
+    """Where ``value`` sits along a slider's track, from 0 (left end) to 1 (right end)."""
+    if isinstance(widget, ipywidgets.FloatLogSlider):
+        return (math.log10(value) - widget.min) / (widget.max - widget.min)
+    return (value - widget.min) / (widget.max - widget.min)
+
+
+def _dragged(widget, value, fraction: float) -> float:
+    """The value a drag of ``fraction`` of the track (0.08: 18 pixels of a panel's slider) lands on."""
+    position = min(1.0, _track_position(widget, value) + fraction)
+    if isinstance(widget, ipywidgets.FloatLogSlider):
+        return 10 ** (widget.min + position * (widget.max - widget.min))
+    return widget.min + position * (widget.max - widget.min)
+
+
+def test_a_step_size_near_its_bound_gets_room_so_a_short_drag_does_not_reach_the_maximum():
+    # issue 15: the welcome panel's alpha=0.5 sat 15 pixels from the end of a log slider from 1e-4 to 1,
+    # and a short drag jumped to 1.0.  A value within a decade of its upper bound gets a linear slider.
+    for alpha in (0.5, 0.2, 0.9):
+        c = Control("alpha", QLearning.alpha, alpha)
+        assert isinstance(c.widget, ipywidgets.FloatSlider) and not isinstance(c.widget, ipywidgets.FloatLogSlider)
+        assert c.widget.max == 1.0 and c.widget.min == pytest.approx(0.01)  # the declared (0, 1], in steps of 0.01
+        if alpha < 0.9:
+            assert _dragged(c.widget, alpha, 0.08) < 0.95 * c.widget.max, alpha
+    assert 0.4 < _track_position(Control("alpha", QLearning.alpha, 0.5).widget, 0.5) < 0.6
+    # far below the bound, decades matter and the slider stays logarithmic, with room on both sides
+    adam = Param(1e-4, low=0.0, high=1.0, low_open=True, log=True, name="alpha")  # DQN's declaration
+    for param, value in ((Sarsa.alpha, 0.1 / 8), (Sarsa.alpha, 0.1), (adam, 1e-4)):
+        c = Control("alpha", param, value)
+        assert isinstance(c.widget, ipywidgets.FloatLogSlider), value
+        assert 0.3 < _track_position(c.widget, value) <= 0.75, value
+        assert _dragged(c.widget, value, 0.08) < 0.5 * 10 ** c.widget.max, value
 
 
 def test_labels_show_the_symbol_tooltips_the_meaning_and_reset_only_ones_are_marked():

@@ -8,7 +8,10 @@ module reads those declarations and builds the widget that fits each one:
 * a yes/no parameter becomes a check box;
 * a number whose range spans decades (``log=True``, or ``high/low`` of a
   thousand and more) becomes a *logarithmic* slider, because a step size of
-  0.001 and one of 0.1 deserve the same room under the mouse;
+  0.001 and one of 0.1 deserve the same room under the mouse; unless it
+  starts within a decade of its upper bound (a tabular α of 0.5 in (0, 1]),
+  where a log scale would leave the handle at the end of the track and a
+  short drag would reach the maximum: that one gets a linear slider;
 * a whole number of modest range (tiles, tilings, n) becomes an integer
   slider, and a whole number that spans decades (buffer size) a slider over
   1, 2, 5, 10, 20, 50, ...;
@@ -133,6 +136,22 @@ def _zero_means_none(param: Param) -> bool:
     except ValueError:
         return True
     return False
+
+
+def _near_the_top(value, low, high) -> bool:
+    """Whether a float starts within a decade of its upper bound (a tabular step size of 0.5 in (0, 1]).
+
+    On a logarithmic slider such a value sits in the last pixels of the
+    track: α = 0.5 on a slider from 10⁻⁴ to 1 is 15 pixels from the end of a
+    230-pixel track, so a short drag reaches the maximum and one pixel is a 5%
+    change.  A linear slider over the declared range gives it the middle of
+    the track and steps of 1% of the range; that is also how the book plots a
+    tabular step size (Figures 6.3, 7.2, 12.3: α from 0 to 1 on a linear axis).
+    Step sizes far below their bound (0.1/8 for tile coding, 10⁻⁴ for Adam)
+    keep the logarithmic slider, where a decade is worth the same room.
+    """
+    return (value is not None and low is not None and high is not None and high > 0
+            and value > high / 10)
 
 
 def _nice_ints(low: int, high: int, must: Iterable[int]) -> list[int]:
@@ -272,6 +291,8 @@ class Control:
         low, high = p.low, p.high
         spans_decades = low is not None and low > 0 and high is not None and high / low >= _DECADES
         logarithmic = p.log or spans_decades
+        if p.kind is float and logarithmic and _near_the_top(value, low, high):
+            logarithmic = False  # see _near_the_top: a log scale would leave the handle no room to move
         if p.kind is int:
             if logarithmic:
                 lo = max(1, int(low if low is not None else 1))
