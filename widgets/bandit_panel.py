@@ -32,7 +32,8 @@ from matplotlib.figure import Figure
 
 from course.bandits import BanditRun, Testbed
 
-from .controls import RESET_MARK, Control, button, controls_grid, factory_params, framed
+from .base import PanelBase, button, framed
+from .controls import RESET_MARK, Control, controls_grid, factory_params
 from .curves import png
 from .runner import Runner, background_default, error_html
 from .throttle import Throttle
@@ -40,7 +41,7 @@ from .throttle import Throttle
 __all__ = ["BanditPanel"]
 
 
-class BanditPanel:
+class BanditPanel(PanelBase):
     """Sliders for a bandit learner, Run / Pause / Step / Reset, and live curves over ``runs`` runs.
 
     Parameters
@@ -76,13 +77,13 @@ class BanditPanel:
         self.steps_box = widgets.BoundedIntText(value=steps, min=1, max=10**9, description="steps per Run",
                                                 style={"description_width": "initial"},
                                                 layout=widgets.Layout(width="200px"))
-        self.run_button = self._button("Run", "play", "advance every run by the steps above", "success",
-                                       lambda: self.run())
-        self.pause_button = self._button("Pause", "pause", "stop after the current steps; Run continues", "",
-                                         self.pause)
-        self.step_button = self._button("Step", "step-forward", "one step of every run", "", lambda: self.run(1))
-        self.reset_button = self._button("Reset", "undo", f"start again with the values above (applies the "
-                                         f"{RESET_MARK} ones); the last curves stay, grey", "", self.reset)
+        self.run_button = button("Run", "advance every run by the steps above", lambda: self.run(), icon="play",
+                                 style="success")
+        self.pause_button = button("Pause", "stop after the current steps; Run continues", self.pause, icon="pause")
+        self.step_button = button("Step", "one step of every run", lambda: self.run(1), icon="step-forward")
+        self.reset_button = button("Reset", f"start again with the values above (applies the "
+                                   f"{RESET_MARK} ones); the last curves stay, grey", self.reset, icon="undo")
+        self._idle_buttons = (self.run_button, self.step_button, self.reset_button)
         self.status, self.message = widgets.HTML(), widgets.HTML()
         self.log = widgets.Output(layout=widgets.Layout(max_height="6em", overflow="auto"))
         self._runner = Runner(self._show_error, self._run_finished, self.log)
@@ -113,14 +114,6 @@ class BanditPanel:
     def agent(self):
         """The learner (all runs' estimates in arrays of shape (runs, arms))."""
         return self.session.agent
-
-    @property
-    def running(self) -> bool:
-        return self._runner.busy
-
-    @property
-    def error(self) -> BaseException | None:
-        return self._runner.error
 
     # -- actions ---------------------------------------------------------------------------------
     def run(self, steps: int | None = None, *, wait: bool | None = None) -> None:
@@ -250,15 +243,6 @@ class BanditPanel:
         optimal_ax.set_ylim(0, 100)
         self.image.value = png(self._fig)
 
-    def _sync_buttons(self, *, running: bool) -> None:
-        for b in (self.run_button, self.step_button, self.reset_button):
-            b.disabled = running
-        self.pause_button.disabled = not running
-
-    @staticmethod
-    def _button(label: str, icon: str, tooltip: str, style: str, action: Callable[[], None]) -> widgets.Button:
-        return button(label, tooltip, action, icon=icon, style=style, width="95px")
-
     def _layout(self, title: str) -> widgets.VBox:
         rows: list[Any] = [controls_grid(self.controls.values())]
         if any(c.reset_only for c in self.controls.values()):
@@ -268,9 +252,6 @@ class BanditPanel:
                  self.status, self.message, self.image, self.log]
         self._sync_buttons(running=False)
         return framed(title, rows)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return f"BanditPanel({type(self.agent).__name__}, step {self.session.steps}, {self.runs} runs)"

@@ -31,7 +31,8 @@ from course.experiments import METRICS, Curves, average
 from course.params import check_int
 from course.plots import plot_curves
 
-from .controls import Control, controls_grid, factory_params, framed
+from .base import PanelBase, button, framed
+from .controls import Control, controls_grid, factory_params
 from .curves import png
 from .runner import Runner, background_default, error_html
 
@@ -42,7 +43,7 @@ class _Stopped(Exception):
     """Raised between two runs when Stop was pressed."""
 
 
-class Compare:
+class Compare(PanelBase):
     """Compare several values of one parameter of an agent factory.
 
     Parameters
@@ -100,12 +101,10 @@ class Compare:
                                         layout=widgets.Layout(width="110px"))
         for box in (self.metric_box, self.log_box):
             box.observe(lambda _change: self._draw(), names="value")
-        self.run_button = widgets.Button(description="Run", icon="play", button_style="success",
-                                         tooltip="run every value (clears earlier results)")
-        self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True,
-                                          tooltip="stop after the current run")
-        self.run_button.on_click(lambda _b: self.run())
-        self.stop_button.on_click(lambda _b: self.stop())
+        self.run_button = button("Run", "run every value (clears earlier results)", lambda: self.run(), icon="play",
+                                 style="success", width=None)
+        self.stop_button = button("Stop", "stop after the current run", lambda: self.stop(), icon="stop", width=None)
+        self.stop_button.disabled = True
         self.status = widgets.HTML()
         self.message = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
@@ -133,14 +132,6 @@ class Compare:
         return out
 
     # -- public actions ------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self._runner.busy
-
-    @property
-    def error(self) -> BaseException | None:
-        return self._runner.error
-
     def run(self, *, wait: bool | None = None) -> None:
         """Run every value (``wait=True``: return when done); earlier results are cleared."""
         if self.running:
@@ -223,5 +214,3 @@ class Compare:
                  self.status, self.message, self.image, self._runner.log]
         return framed(title, rows, "course-compare")
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)

@@ -42,8 +42,6 @@ the ranges, symbols and meanings declared by ``Tiles`` and ``Sarsa``.
 
 from __future__ import annotations
 
-import html
-
 import inspect
 import math
 from typing import Any, Callable, Iterable
@@ -323,24 +321,3 @@ def controls_grid(controls: Iterable[Control]) -> widgets.GridBox:
     return widgets.GridBox([c.widget for c in controls],
                            layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
                                                  grid_gap="2px 16px"))
-
-
-def framed(title: str, rows: list, css_class: str = "course-panel") -> widgets.VBox:
-    """A panel's frame: its title (if any) above ``rows``, in a bordered box with ``css_class``.
-
-    Every panel of the kit is framed this way; the class is how a page (and
-    the browser tests) finds a panel.
-    """
-    head = [widgets.HTML(f"<h3 style='margin:0'>{html.escape(title)}</h3>")] if title else []
-    box = widgets.VBox(head + list(rows), layout=widgets.Layout(border="1px solid #ddd", padding="6px"))
-    box.add_class(css_class)
-    return box
-
-
-def button(label: str, tooltip: str, action: Callable[[], None], *, icon: str = "", style: str = "",
-           width: str = "95px") -> widgets.Button:
-    """A panel's button: ``action()`` runs when it is pressed (every panel of the kit makes its buttons here)."""
-    b = widgets.Button(description=label, icon=icon, tooltip=tooltip, button_style=style,
-                       layout=widgets.Layout(width=width))
-    b.on_click(lambda _b: action())
-    return b

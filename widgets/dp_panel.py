@@ -32,7 +32,8 @@ from course import dp
 from course.envs import make
 from course.params import Param
 
-from .controls import Control, button, controls_grid, framed
+from .base import PanelBase, button, framed
+from .controls import Control, controls_grid
 from .view import encode
 
 __all__ = ["DPPanel", "WORLDS", "METHODS"]
@@ -44,7 +45,7 @@ THETA = Param(1e-4, low=1e-8, high=1.0, log=True, symbol="θ", doc="stop when no
 CAP = 1000  # most sweeps one press of Converge does
 
 
-class DPPanel:
+class DPPanel(PanelBase):
     """Dynamic programming on a grid world, live (see the module's documentation)."""
 
     def __init__(self, world: str = "corner-grid", *, method: str = "policy evaluation", gamma: float = 1.0,
@@ -62,12 +63,12 @@ class DPPanel:
         self.method_box.observe(lambda _c: self.reset(), names="value")
         self.image = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="480px"))
         self.status, self.message = widgets.HTML(), widgets.HTML()
-        buttons = [self._button("Sweep", "one sweep over all states", lambda: self.sweep()),
-                   self._button("Improve", "policy improvement: the policy becomes greedy w.r.t. the values",
-                                self.improve),
-                   self._button("Converge", f"sweep until no value changes by θ (at most {CAP} sweeps)",
-                                self.converge),
-                   self._button("Reset", "values 0, the random policy", self.reset)]
+        buttons = [button("Sweep", "one sweep over all states", lambda: self.sweep()),
+                   button("Improve", "policy improvement: the policy becomes greedy w.r.t. the values",
+                          self.improve),
+                   button("Converge", f"sweep until no value changes by θ (at most {CAP} sweeps)",
+                          self.converge),
+                   button("Reset", "values 0, the random policy", self.reset)]
         self.improve_button = buttons[1]
         rows = [widgets.HBox([self.world_box, self.method_box]), controls_grid(self.controls.values()),
                 widgets.HBox(buttons), self.status, self.message, self.image]
@@ -145,13 +146,6 @@ class DPPanel:
         if start is not None and not self.model.terminal[start]:
             parts.append(f"v(start) = {self.v[start]:.2f}")
         self.status.value = " · ".join(parts)
-
-    @staticmethod
-    def _button(label: str, tooltip: str, action) -> widgets.Button:
-        return button(label, tooltip, action)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return f"DPPanel({self.world_box.value}, {self.method_box.value}, sweep {self.sweeps})"

@@ -55,7 +55,8 @@ import ipywidgets as widgets
 from course.agent import Agent, Observer
 from course.params import check_int
 
-from .controls import RESET_MARK, Control, button, controls_grid, factory_params, framed
+from .base import PanelBase, button, framed
+from .controls import RESET_MARK, Control, controls_grid, factory_params
 from .curves import LiveCurves
 from .runner import Runner, background_default, error_html
 from .view import LiveView, overlays
@@ -66,7 +67,7 @@ _STATUS_RATE = 4.0  # status-line refreshes per second while running
 _MIN_RATE_TIME = 0.2  # a run shorter than this (one Step) gives no steps/s figure
 
 
-class Panel(Observer):
+class Panel(PanelBase, Observer):
     """A live control panel for one agent (see the module's documentation).
 
     Parameters
@@ -126,15 +127,15 @@ class Panel(Observer):
         self.episodes_box = widgets.BoundedIntText(value=episodes, min=1, max=10**9, description="episodes per Run",
                                                    style={"description_width": "initial"},
                                                    layout=widgets.Layout(width="210px"))
-        self.run_button = self._button("Run", "play", "run the agent for the episodes above (continues after Pause)",
-                                       "success", lambda: self.run())
-        self.pause_button = self._button("Pause", "pause", "stop after the current step; Run continues", "",
-                                         self.pause)
-        self.step_button = self._button("Step", "step-forward", "one step", "", lambda: self.run(steps=1))
-        self.episode_button = self._button("Episode", "forward", "one episode (finishes the current one)", "",
-                                           lambda: self.run(episodes=1))
-        self.reset_button = self._button("Reset", "undo", "rebuild the agent with the parameters above "
-                                         f"(applies the {RESET_MARK} ones)", "", self.reset)
+        self.run_button = button("Run", "run the agent for the episodes above (continues after Pause)",
+                                 lambda: self.run(), icon="play", style="success")
+        self.pause_button = button("Pause", "stop after the current step; Run continues", self.pause, icon="pause")
+        self.step_button = button("Step", "one step", lambda: self.run(steps=1), icon="step-forward")
+        self.episode_button = button("Episode", "one episode (finishes the current one)",
+                                     lambda: self.run(episodes=1), icon="forward")
+        self._idle_buttons = (self.run_button, self.step_button, self.episode_button)
+        self.reset_button = button("Reset", "rebuild the agent with the parameters above "
+                                   f"(applies the {RESET_MARK} ones)", self.reset, icon="undo")
         self.view_box = widgets.Checkbox(value=view, description="live view", indent=False,
                                          layout=widgets.Layout(width="110px"))
         self.view_box.observe(self._view_toggled, names="value")
@@ -209,11 +210,6 @@ class Panel(Observer):
     def running(self) -> bool:
         """True while the agent is learning under this panel."""
         return self._runner.busy or self.agent.running
-
-    @property
-    def error(self) -> BaseException | None:
-        """The exception that stopped the last run, if any."""
-        return self._runner.error
 
     def run(self, episodes: int | None = None, *, steps: int | None = None, wait: bool | None = None) -> None:
         """Learn for ``episodes`` more episodes (or ``steps`` steps).
@@ -379,14 +375,8 @@ class Panel(Observer):
                                      f"rebuild the agent with the parameters above (applies the {RESET_MARK} ones)")
 
     def _sync_buttons(self, *, running: bool) -> None:
-        for b in (self.run_button, self.step_button, self.episode_button):
-            b.disabled = running
-        self.pause_button.disabled = not running
+        super()._sync_buttons(running=running)
         self.reset_button.disabled = self._factory is None and self._pristine is None
-
-    @staticmethod
-    def _button(label: str, icon: str, tooltip: str, style: str, action: Callable[[], None]) -> widgets.Button:
-        return button(label, tooltip, action, icon=icon, style=style, width="95px")
 
     def _layout(self, title: str) -> widgets.VBox:
         rows = []
@@ -404,9 +394,6 @@ class Panel(Observer):
                  self.log]
         self._sync_buttons(running=False)
         return framed(title, rows)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return (f"Panel({type(self.agent).__name__}, episode {self.agent.episode}, "

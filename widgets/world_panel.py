@@ -33,7 +33,8 @@ from course.envs import make
 from course.envs.gridworld import REWARD_SCHEMES, GridWorld
 from course.params import Param
 
-from .controls import Control, button, controls_grid, framed
+from .base import PanelBase, button, framed
+from .controls import Control, controls_grid
 from .runner import Runner, background_default, error_html
 
 __all__ = ["WorldPanel", "WORLDS"]
@@ -51,7 +52,7 @@ def _jpeg(rgb: np.ndarray) -> bytes:
     return buf.tobytes()
 
 
-class WorldPanel:
+class WorldPanel(PanelBase):
     """Pick a world, a reward scheme and a policy; Step, Run, Pause, New episode; values on demand.
 
     Parameters
@@ -88,11 +89,13 @@ class WorldPanel:
         for box in (self.world_box, self.reward_box, self.policy_box):
             box.observe(lambda _change: self.new_world(), names="value")
         self.values_box.observe(lambda _change: self._draw(), names="value")
-        self.step_button = self._button("Step", "step-forward", "one step of the policy", "", lambda: self.step())
-        self.run_button = self._button("Run", "play", "let the policy run to the end of the episode", "success",
-                                       lambda: self.run())
-        self.pause_button = self._button("Pause", "pause", "stop after the current step", "", self.pause)
-        self.new_button = self._button("New episode", "undo", "back to the start", "", self.new_episode)
+        self.step_button = button("Step", "one step of the policy", lambda: self.step(), icon="step-forward",
+                                  width="120px")
+        self.run_button = button("Run", "let the policy run to the end of the episode", lambda: self.run(),
+                                 icon="play", style="success", width="120px")
+        self.pause_button = button("Pause", "stop after the current step", self.pause, icon="pause", width="120px")
+        self.new_button = button("New episode", "back to the start", self.new_episode, icon="undo", width="120px")
+        self._idle_buttons = (self.step_button, self.run_button, self.new_button)
         self.image = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="520px"))
         self.status, self.message = widgets.HTML(), widgets.HTML()
         self.log = widgets.Output(layout=widgets.Layout(max_height="6em", overflow="auto"))
@@ -111,10 +114,6 @@ class WorldPanel:
     @property
     def speed(self) -> float:
         return self.controls["speed"].value
-
-    @property
-    def running(self) -> bool:
-        return self._runner.busy
 
     @property
     def world(self):
@@ -236,15 +235,6 @@ class WorldPanel:
         self._state_text = "stopped by an error"
         self.message.value = error_html(e)
 
-    def _sync_buttons(self, *, running: bool) -> None:
-        for b in (self.step_button, self.run_button, self.new_button):
-            b.disabled = running
-        self.pause_button.disabled = not running
-
-    @staticmethod
-    def _button(label: str, icon: str, tooltip: str, style: str, action: Callable[[], None]) -> widgets.Button:
-        return button(label, tooltip, action, icon=icon, style=style, width="120px")
-
     def _layout(self, title: str) -> widgets.VBox:
         rows = [widgets.HBox([self.world_box, self.reward_box, self.policy_box],
                               layout=widgets.Layout(flex_flow="row wrap")),
@@ -254,9 +244,6 @@ class WorldPanel:
                  self.status, self.message, self.image, self.log]
         self._sync_buttons(running=False)
         return framed(title, rows)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return (f"WorldPanel({self.world_box.value}, reward {self.reward_box.value}, policy {self.policy_box.value}, "
