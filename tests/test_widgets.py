@@ -403,6 +403,17 @@ def test_curves_redraw_their_axes_only_when_the_round_limits_change():
     assert bytes(curves.image.value).startswith(PNG)
 
 
+def test_curves_label_many_episodes_in_thousands_and_three_plots_with_few_ticks():
+    history, curves = History(), LiveCurves()
+    for i in range(23_456):
+        history.append(EpisodeEnd(i, 10, -10.0, 1.0 / (i + 1), np.nan, True, 0))
+    fig = curves.figure(history)
+    fig.canvas.draw()
+    labels = [[t.get_text() for t in ax.get_xticklabels() if t.get_text()] for ax in fig.axes]
+    assert len(fig.axes) == 3 and "20k" in labels[0]  # steps, returns and the RMS error
+    assert all(len(row) <= 4 and max(map(len, row)) <= 3 for row in labels), labels  # 0, 20k, 40k: none collide
+
+
 def test_environment_without_rendering_shows_nothing_and_does_not_fail():
     env = make("mountain-car")  # render_mode None
     agent = Sarsa(env, features=TileCoder(env), alpha=0.1 / 8, epsilon=0.0, seed=0, max_episode_steps=50)

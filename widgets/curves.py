@@ -29,7 +29,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from course.agent import History, Observer
 from course.plots import YLABELS, smooth
@@ -74,6 +74,11 @@ def _limits(y: np.ndarray, log: bool) -> tuple[float, float]:
     lo = 0.0 if lo >= 0 else -round_up(-lo)
     hi = 0.0 if hi <= 0 else round_up(hi)
     return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
+def _episode_tick(x: float, _pos=None) -> str:
+    """An episode number as a tick label: 800, 2000, then 20k, 150k (six digits would crowd a small plot)."""
+    return f"{x / 1000:g}k" if abs(x) >= 10_000 else f"{x:g}"
 
 
 class LiveCurves(Observer):
@@ -155,7 +160,8 @@ class LiveCurves(Observer):
     def _layout(self, metrics: tuple[str, ...]) -> Figure:
         fig = Figure(figsize=self.size, dpi=72)
         FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.1, right=0.95, bottom=0.2, top=0.95, wspace=0.38)  # fixed (no layout engine); room for the last x label
+        # fixed (no layout engine): room for the last x label, and between plots for the next one's y label
+        fig.subplots_adjust(left=0.1, right=0.95, bottom=0.2, top=0.95, wspace=0.38 if len(metrics) < 3 else 0.6)
         for i, metric in enumerate(metrics):
             ax = fig.add_subplot(1, len(metrics), i + 1)
             ax.plot([], [], color="C0", alpha=0.35, linewidth=1)
@@ -163,7 +169,9 @@ class LiveCurves(Observer):
             ax.set_xlabel("episode")
             ax.set_ylabel(YLABELS[metric])
             ax.grid(alpha=0.3)
-            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+            # fewer ticks when three plots share the row (1600 and 2000 ran into each other), thousands as 20k
+            ax.xaxis.set_major_locator(MaxNLocator(5 if len(metrics) < 3 else 3, integer=True))
+            ax.xaxis.set_major_formatter(FuncFormatter(_episode_tick))
             if metric == "steps" and self.log_steps:
                 ax.set_yscale("log")
                 ax.yaxis.set_minor_formatter(NullFormatter())  # decades only: 2x10^2... would crowd the label
