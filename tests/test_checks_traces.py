@@ -19,10 +19,11 @@ def lambda_return(returns, lam):
     return (1 - lam) * sum(lam ** (k - 1) * returns[k - 1] for k in range(1, n)) + lam ** (n - 1) * returns[-1]
 
 
-def test_the_checks_accept_the_reference_solutions():
-    assert check_accumulating_trace(accumulating).startswith("Correct")
-    assert check_dutch_trace(dutch).startswith("Correct")
-    assert check_lambda_return(lambda_return).startswith("Correct")
+def test_the_checks_accept_the_reference_solutions(capsys):
+    assert check_accumulating_trace(accumulating) is True
+    assert check_dutch_trace(dutch) is True
+    assert check_lambda_return(lambda_return) is True
+    assert capsys.readouterr().out.count("✓ Correct") == 3
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -33,9 +34,10 @@ def test_the_checks_accept_the_reference_solutions():
     (lambda z, x, g, l: None, "returned None"),
     (lambda z, x, g, l: 1 / 0, "ZeroDivisionError"),
 ])
-def test_a_wrong_accumulating_trace_is_named(wrong, message):
-    said = check_accumulating_trace(wrong)
-    assert message in said and not said.startswith("Correct")
+def test_a_wrong_accumulating_trace_is_named(wrong, message, capsys):
+    assert check_accumulating_trace(wrong) is False
+    said = capsys.readouterr().out
+    assert said.startswith("✗") and message in said and said.count("\n") == 1
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -43,9 +45,10 @@ def test_a_wrong_accumulating_trace_is_named(wrong, message):
     (lambda z, x, a, g, l: g * l * z + (1 - a * g * l * ((g * l * z) @ x)) * x, "before it decays"),
     (lambda z, x, a, g, l: g * l * z + (1 - g * l * (z @ x)) * x, "lacks α"),
 ])
-def test_a_wrong_dutch_trace_is_named(wrong, message):
-    said = check_dutch_trace(wrong)
-    assert message in said and not said.startswith("Correct")
+def test_a_wrong_dutch_trace_is_named(wrong, message, capsys):
+    assert check_dutch_trace(wrong) is False
+    said = capsys.readouterr().out
+    assert said.startswith("✗") and message in said and said.count("\n") == 1
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -54,6 +57,7 @@ def test_a_wrong_dutch_trace_is_named(wrong, message):
      "one too high"),
     (lambda g, l: list(g), "one number"),
 ])
-def test_a_wrong_lambda_return_is_named(wrong, message):
-    said = check_lambda_return(wrong)
-    assert message in said and not said.startswith("Correct")
+def test_a_wrong_lambda_return_is_named(wrong, message, capsys):
+    assert check_lambda_return(wrong) is False
+    said = capsys.readouterr().out
+    assert said.startswith("✗") and message in said and said.count("\n") == 1

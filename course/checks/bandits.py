@@ -8,6 +8,7 @@ sentence (what is wrong, or that it passed) and returns True or False.
 from __future__ import annotations
 
 import numpy as np
+from . import report
 
 __all__ = ["problem_update", "check_update", "problem_choose", "check_choose"]
 
@@ -45,9 +46,7 @@ def _run(rewards, update) -> float:
 
 def check_update(update) -> bool:
     """Print whether ``update`` keeps a sample average incrementally; True if it does."""
-    problem = problem_update(update)
-    print(problem or "Correct: your incremental update gives the mean of the rewards after every one of them.")
-    return problem is None
+    return report(problem_update(update), "Correct: your incremental update gives the mean of the rewards after every one of them.")
 
 
 def problem_choose(choose) -> str | None:
@@ -91,6 +90,4 @@ def problem_choose(choose) -> str | None:
 
 def check_choose(choose) -> bool:
     """Print whether ``choose`` is ε-greedy with random tie-breaking; True if it is."""
-    problem = problem_choose(choose)
-    print(problem or "Correct: greedy with ties broken at random, and a uniformly random arm with probability epsilon.")
-    return problem is None
+    return report(problem_choose(choose), "Correct: greedy with ties broken at random, and a uniformly random arm with probability epsilon.")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..policies import softmax_probs
+from . import report
 
 __all__ = ["check_sarsa_update", "check_log_gradient", "reference_sarsa_update", "reference_log_gradient"]
 
@@ -42,10 +43,6 @@ def reference_log_gradient(theta, active, a):
     return grad
 
 
-def _report(message: str | None, done: str) -> bool:
-    print(("✗ " + message) if message else ("✓ " + done))
-    return message is None
-
 
 def _sarsa_cases():
     rng = np.random.default_rng(14)
@@ -63,31 +60,31 @@ def check_sarsa_update(sarsa_update) -> bool:
         try:
             delta = sarsa_update(mine, active.copy(), r, None if nxt is None else nxt.copy(), alpha, gamma)
         except Exception as e:  # the student's code failed: say how, in one sentence
-            return _report(f"sarsa_update raised {type(e).__name__}: {e}", "")
+            return report(f"sarsa_update raised {type(e).__name__}: {e}", "")
         want = reference_sarsa_update(ref, active, r, nxt, alpha, gamma)
         inactive = np.setdiff1d(np.arange(w0.size), active)
         if np.allclose(mine, ref) and delta is not None and np.isclose(delta, want):
             continue
         if np.allclose(mine, w0):
-            return _report("w did not change: update it in place (w[active] += ...), not a copy of it.", "")
+            return report("w did not change: update it in place (w[active] += ...), not a copy of it.", "")
         if not np.allclose(mine[inactive], w0[inactive]):
-            return _report("weights of inactive features changed: the gradient of w·x(S,A) is x(S,A), which is "
+            return report("weights of inactive features changed: the gradient of w·x(S,A) is x(S,A), which is "
                            "zero outside the active features.", "")
         if nxt is None:
-            return _report("at the end of an episode (active_next is None) the target is R alone, with no "
+            return report("at the end of an episode (active_next is None) the target is R alone, with no "
                            "bootstrap from a next state.", "")
         if np.allclose(mine[active] - w0[active], want):
-            return _report("the step forgets α: w[active] should move by α·δ, not by δ.", "")
+            return report("the step forgets α: w[active] should move by α·δ, not by δ.", "")
         if np.allclose(mine[active] - w0[active], alpha * (r + gamma * w0[nxt].sum())):
-            return _report("the TD error must subtract the current estimate w·x(S,A) from the target.", "")
+            return report("the TD error must subtract the current estimate w·x(S,A) from the target.", "")
         if np.allclose(mine[active] - w0[active], alpha * (r + w0[nxt].sum() - w0[active].sum())):
-            return _report("the next state's value is not discounted: the target is R + γ·w·x(S',A').", "")
+            return report("the next state's value is not discounted: the target is R + γ·w·x(S',A').", "")
         if np.allclose(mine, ref):
-            return _report(f"w is right, but the function returned {delta!r} instead of the TD error δ = {want:.4g}.",
+            return report(f"w is right, but the function returned {delta!r} instead of the TD error δ = {want:.4g}.",
                            "")
-        return _report(f"with r={r}, alpha={alpha}, gamma={gamma} the weights differ from the semi-gradient Sarsa "
+        return report(f"with r={r}, alpha={alpha}, gamma={gamma} the weights differ from the semi-gradient Sarsa "
                        "step w[active] += α·(R + γ·w·x(S',A') − w·x(S,A)).", "")
-    return _report(None, "sarsa_update does the semi-gradient Sarsa step on every case.")
+    return report(None, "sarsa_update does the semi-gradient Sarsa step on every case.")
 
 
 def check_log_gradient(log_gradient) -> bool:
@@ -100,25 +97,25 @@ def check_log_gradient(log_gradient) -> bool:
         try:
             mine = np.asarray(log_gradient(theta.copy(), active.copy(), a), dtype=float)
         except Exception as e:
-            return _report(f"log_gradient raised {type(e).__name__}: {e}", "")
+            return report(f"log_gradient raised {type(e).__name__}: {e}", "")
         want = reference_log_gradient(theta, active, a)
         if mine.shape != theta.shape:
-            return _report(f"the gradient must have theta's shape {theta.shape}, got {mine.shape}.", "")
+            return report(f"the gradient must have theta's shape {theta.shape}, got {mine.shape}.", "")
         if np.allclose(mine, want):
             continue
         inactive = np.setdiff1d(np.arange(10), active)
         if np.abs(mine[:, inactive]).max() > 1e-12:
-            return _report("features that are off in s must get zero gradient: every row is a multiple of x(s).", "")
+            return report("features that are off in s must get zero gradient: every row is a multiple of x(s).", "")
         if np.allclose(mine, -want):
-            return _report("the sign is flipped: the chosen action's row is (1 − π(a|s))·x(s), positive.", "")
+            return report("the sign is flipped: the chosen action's row is (1 − π(a|s))·x(s), positive.", "")
         only_chosen = np.zeros_like(theta)
         only_chosen[a, active] = 1.0
         if np.allclose(mine, only_chosen):
-            return _report("the expected part is missing: subtract π(b|s)·x(s) from every row b, the chosen "
+            return report("the expected part is missing: subtract π(b|s)·x(s) from every row b, the chosen "
                            "action's too.", "")
         if np.allclose(mine[a], want[a]) and not np.allclose(mine, want):
-            return _report("the chosen action's row is right, but every other action b needs −π(b|s)·x(s).", "")
+            return report("the chosen action's row is right, but every other action b needs −π(b|s)·x(s).", "")
         if np.allclose(mine[:, active], (np.eye(3)[a] - np.exp(theta[:, active].sum(axis=1)))[:, None]):
-            return _report("π must be normalised: divide exp(h) by the sum over actions (a softmax).", "")
-        return _report("the gradient differs from (1[b = a] − π(b|s))·x(s) in row b.", "")
-    return _report(None, "log_gradient gives ∇ ln π(a|s) of the softmax policy on every case.")
+            return report("π must be normalised: divide exp(h) by the sum over actions (a softmax).", "")
+        return report("the gradient differs from (1[b = a] − π(b|s))·x(s) in row b.", "")
+    return report(None, "log_gradient gives ∇ ln π(a|s) of the softmax policy on every case.")

@@ -13,15 +13,11 @@ sentence (what is wrong, or that it passed) and returns True or False;
 from __future__ import annotations
 
 import numpy as np
+from . import report
 
 __all__ = ["Corridor", "problem_play_episode", "check_play_episode", "problem_dqn_targets", "check_dqn_targets",
            "problem_double_dqn_targets", "check_double_dqn_targets", "problem_discounted_returns",
            "check_discounted_returns", "problem_epsilon_at", "check_epsilon_at"]
-
-
-def _report(problem: str | None, success: str) -> bool:
-    print(problem or success)
-    return problem is None
 
 
 def _call(name: str, fn, *args):
@@ -83,7 +79,7 @@ def problem_play_episode(play_episode) -> str | None:
 
 def check_play_episode(play_episode) -> bool:
     """Print whether ``play_episode`` runs one episode the way the kit's loop does; True if it does."""
-    return _report(problem_play_episode(play_episode),
+    return report(problem_play_episode(play_episode),
                    "Correct: one learn call per step with (s, a, r, s2, terminated), stopping at the goal or the cut.")
 
 
@@ -127,7 +123,7 @@ def problem_dqn_targets(dqn_targets) -> str | None:
 
 def check_dqn_targets(dqn_targets) -> bool:
     """Print whether ``dqn_targets`` builds DQN's Q-learning targets; True if it does."""
-    return _report(problem_dqn_targets(dqn_targets),
+    return report(problem_dqn_targets(dqn_targets),
                    "Correct: r + γ max_a q_target(s', a), and just r at terminal states.")
 
 
@@ -155,7 +151,7 @@ def problem_double_dqn_targets(double_dqn_targets) -> str | None:
 
 def check_double_dqn_targets(double_dqn_targets) -> bool:
     """Print whether ``double_dqn_targets`` builds Double DQN's targets; True if it does."""
-    return _report(problem_double_dqn_targets(double_dqn_targets),
+    return report(problem_double_dqn_targets(double_dqn_targets),
                    "Correct: the online network chooses a', the target network values it, nothing after a terminal.")
 
 
@@ -188,7 +184,7 @@ def problem_discounted_returns(discounted_returns) -> str | None:
 
 def check_discounted_returns(discounted_returns) -> bool:
     """Print whether ``discounted_returns`` computes the Monte Carlo return of every step; True if it does."""
-    return _report(problem_discounted_returns(discounted_returns),
+    return report(problem_discounted_returns(discounted_returns),
                    "Correct: G_t = R_(t+1) + γ G_(t+1) for every step, computed backwards from the end.")
 
 
@@ -212,5 +208,5 @@ def problem_epsilon_at(epsilon_at) -> str | None:
 
 def check_epsilon_at(epsilon_at) -> bool:
     """Print whether ``epsilon_at`` is the linear exploration schedule with a floor; True if it is."""
-    return _report(problem_epsilon_at(epsilon_at),
+    return report(problem_epsilon_at(epsilon_at),
                    "Correct: ε falls in a straight line from start to end over decay_steps, then stays at end.")

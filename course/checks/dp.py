@@ -17,6 +17,7 @@ import numpy as np
 from .. import dp
 from ..envs import make
 from ..envs.models import gambler
+from . import report
 
 __all__ = ["check_bellman_backup", "check_greedy_action", "reference_backup", "reference_greedy_action"]
 
@@ -33,10 +34,6 @@ def reference_greedy_action(model, s, v, gamma):
     q = (model.P[s] * (model.R[s] + gamma * v)).sum(axis=1)
     return int(np.argmax(np.where(model.allowed[s], q, -np.inf)))
 
-
-def _say(ok: bool, sentence: str) -> bool:
-    print(("✓ " if ok else "✗ ") + sentence)
-    return ok
 
 
 def _cases():
@@ -66,7 +63,7 @@ def check_bellman_backup(backup) -> bool:
         try:
             got = float(backup(m, s, vv.copy(), pi, gamma))
         except Exception as e:  # noqa: BLE001 - the student's code may fail in any way
-            return _say(False, f"for {what} your backup raised {type(e).__name__}: {e}")
+            return report(f"for {what} your backup raised {type(e).__name__}: {e}")
         if not np.isclose(got, want):
             hint = ""
             if m.terminal[s]:
@@ -77,8 +74,8 @@ def check_bellman_backup(backup) -> bool:
                 hint = " — it looks like γ is missing in front of v(s')"
             elif np.isclose(got, float(pi[s] @ (m.P[s] * m.R[s]).sum(axis=1))):
                 hint = " — the next state's value v(s') is missing"
-            return _say(False, f"for {what}, state {s}, your backup gives {got:.4g} but it should be {want:.4g}{hint}.")
-    return _say(True, f"your Bellman backup agrees with the kit on all {len(cases)} cases.")
+            return report(f"for {what}, state {s}, your backup gives {got:.4g} but it should be {want:.4g}{hint}.")
+    return report(None, f"your Bellman backup agrees with the kit on all {len(cases)} cases.")
 
 
 def check_greedy_action(greedy_action) -> bool:
@@ -94,7 +91,7 @@ def check_greedy_action(greedy_action) -> bool:
         try:
             got = int(greedy_action(m, s, vv.copy(), gamma))
         except Exception as e:  # noqa: BLE001
-            return _say(False, f"for {what} your function raised {type(e).__name__}: {e}")
+            return report(f"for {what} your function raised {type(e).__name__}: {e}")
         if not (0 <= got < m.n_actions) or not np.isclose(q[got], q.max()):
             hint = ""
             if 0 <= got < m.n_actions and not m.allowed[s, got]:
@@ -102,6 +99,6 @@ def check_greedy_action(greedy_action) -> bool:
             elif got == int(np.argmax(vv[np.argmax(m.P[s], axis=1)])):
                 hint = " — it looks like you chose by v of the likeliest next state, without the reward"
             mine = f"{q[got]:.4g}" if 0 <= got < m.n_actions else "n/a"
-            return _say(False, f"for {what}, state {s}, you pick action {got} (q = {mine}) "
+            return report(f"for {what}, state {s}, you pick action {got} (q = {mine}) "
                                f"but the best q is {q.max():.4g}{hint}.")
-    return _say(True, f"your greedy action is a best action in all {len(cases)} cases.")
+    return report(None, f"your greedy action is a best action in all {len(cases)} cases.")

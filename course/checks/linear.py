@@ -8,6 +8,7 @@ sentence (what is wrong, or that it passed) and returns True or False.
 from __future__ import annotations
 
 import numpy as np
+from . import report
 
 __all__ = ["problem_aggregation", "check_aggregation", "problem_gradient_mc", "check_gradient_mc"]
 
@@ -36,9 +37,7 @@ def problem_aggregation(group_of) -> str | None:
 
 def check_aggregation(group_of) -> bool:
     """Print whether ``group_of`` aggregates states correctly; True if it does."""
-    problem = problem_aggregation(group_of)
-    print(problem or "Correct: every state of every case lands in its group.")
-    return problem is None
+    return report(problem_aggregation(group_of), "Correct: every state of every case lands in its group.")
 
 
 def problem_gradient_mc(update) -> str | None:
@@ -79,6 +78,4 @@ def problem_gradient_mc(update) -> str | None:
 
 def check_gradient_mc(update) -> bool:
     """Print whether ``update`` does the gradient MC step; True if it does."""
-    problem = problem_gradient_mc(update)
-    print(problem or "Correct: w + alpha (G - w·x) x on every case.")
-    return problem is None
+    return report(problem_gradient_mc(update), "Correct: w + alpha (G - w·x) x on every case.")

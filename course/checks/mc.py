@@ -14,6 +14,7 @@ case passes.
 from __future__ import annotations
 
 import numpy as np
+from . import report
 
 __all__ = ["check_first_visit_returns", "check_weighted_estimate", "reference_first_visit_returns",
            "reference_weighted_estimate"]
@@ -34,10 +35,6 @@ def reference_weighted_estimate(ratios, returns):
     total = ratios.sum()
     return float(ratios @ returns / total) if total > 0 else 0.0
 
-
-def _say(ok: bool, sentence: str) -> bool:
-    print(("✓ " if ok else "✗ ") + sentence)
-    return ok
 
 
 def _every_visit_last(episode, gamma):
@@ -61,9 +58,9 @@ def check_first_visit_returns(first_visit_returns) -> bool:
         try:
             got = dict(first_visit_returns(list(episode), gamma))
         except Exception as e:  # noqa: BLE001 - the student's code may fail in any way
-            return _say(False, f"for {what} your function raised {type(e).__name__}: {e}")
+            return report(f"for {what} your function raised {type(e).__name__}: {e}")
         if set(got) != set(want):
-            return _say(False, f"for {what} you return states {sorted(got)} but the visited states are {sorted(want)}.")
+            return report(f"for {what} you return states {sorted(got)} but the visited states are {sorted(want)}.")
         bad = [s for s in want if not np.isclose(got[s], want[s])]
         if bad:
             s = bad[0]
@@ -72,9 +69,9 @@ def check_first_visit_returns(first_visit_returns) -> bool:
                 hint = " — that is the return after the last visit, not the first"
             elif np.isclose(got[s], reference_first_visit_returns(episode, 1.0)[s]):
                 hint = " — γ is missing: each later reward counts γ times less"
-            return _say(False, f"for {what}, state {s}, your return is {got[s]:.4g} but after its first visit it "
+            return report(f"for {what}, state {s}, your return is {got[s]:.4g} but after its first visit it "
                                f"is {want[s]:.4g}{hint}.")
-    return _say(True, f"your first-visit returns are right in all {len(cases)} cases.")
+    return report(None, f"your first-visit returns are right in all {len(cases)} cases.")
 
 
 def check_weighted_estimate(weighted_estimate) -> bool:
@@ -88,12 +85,12 @@ def check_weighted_estimate(weighted_estimate) -> bool:
         try:
             got = float(weighted_estimate(np.array(ratios), np.array(returns)))
         except Exception as e:  # noqa: BLE001
-            return _say(False, f"for {what} your function raised {type(e).__name__}: {e}")
+            return report(f"for {what} your function raised {type(e).__name__}: {e}")
         if not np.isclose(got, want):
             ordinary = float(np.dot(ratios, returns) / len(ratios))
             hint = " — that is ordinary importance sampling: divide by Σ ρ, not by the number of returns" \
                 if np.isclose(got, ordinary) else ""
             if np.isnan(got):
                 hint = " — when every ratio is 0 there is no evidence yet: return 0"
-            return _say(False, f"for {what} your estimate is {got:.4g} but Σ ρ G / Σ ρ is {want:.4g}{hint}.")
-    return _say(True, f"your weighted importance-sampling estimate is right in all {len(cases)} cases.")
+            return report(f"for {what} your estimate is {got:.4g} but Σ ρ G / Σ ρ is {want:.4g}{hint}.")
+    return report(None, f"your weighted importance-sampling estimate is right in all {len(cases)} cases.")

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import mdp
 from ..envs import make
+from . import report
 
 __all__ = ["problem_return", "check_return", "problem_maze_policy", "check_maze_policy"]
 
@@ -42,9 +43,7 @@ def problem_return(discounted) -> str | None:
 
 def check_return(discounted) -> bool:
     """Print whether ``discounted`` computes the discounted return; True if it does."""
-    problem = problem_return(discounted)
-    print(problem or "Correct: your discounted return matches on every case, the empty episode included.")
-    return problem is None
+    return report(problem_return(discounted), "Correct: your discounted return matches on every case, the empty episode included.")
 
 
 def problem_maze_policy(policy, max_steps: int = 100) -> str | None:
@@ -69,6 +68,4 @@ def problem_maze_policy(policy, max_steps: int = 100) -> str | None:
 
 def check_maze_policy(policy) -> bool:
     """Print whether ``policy`` reaches the maze's goal from every free cell; True if it does."""
-    problem = problem_maze_policy(policy)
-    print(problem or "Correct: your policy reaches the goal from every free cell of the maze.")
-    return problem is None
+    return report(problem_maze_policy(policy), "Correct: your policy reaches the goal from every free cell of the maze.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from . import report
 
 __all__ = ["check_planning_update", "check_bonus", "reference_update", "reference_bonus"]
 
@@ -34,10 +35,6 @@ def reference_bonus(kappa, tau):
     """κ√τ."""
     return kappa * math.sqrt(tau)
 
-
-def _say(ok: bool, sentence: str) -> bool:
-    print(("✓ " if ok else "✗ ") + sentence)
-    return ok
 
 
 def _update_cases():
@@ -62,13 +59,13 @@ def check_planning_update(update) -> bool:
         try:
             got = update(theirs, **args)
         except Exception as err:  # noqa: BLE001 - the student's code may fail in any way
-            return _say(False, f"your update raised {type(err).__name__}: {err}")
+            return report(f"your update raised {type(err).__name__}: {err}")
         changed = np.argwhere(theirs != case["Q"])
         if len(changed) > 1 or (len(changed) == 1 and tuple(changed[0]) != (args["s"], args["a"])):
-            return _say(False, "your update changed other entries of Q than Q[s, a]: only the pair just "
+            return report("your update changed other entries of Q than Q[s, a]: only the pair just "
                                "simulated is updated.")
         if np.allclose(theirs, case["Q"]) and not np.allclose(mine, case["Q"]):
-            return _say(False, "Q[s, a] did not change: update the table in place (Q[s, a] += ...), "
+            return report("Q[s, a] did not change: update the table in place (Q[s, a] += ...), "
                                "do not build a new one.")
         if not np.isclose(theirs[args["s"], args["a"]], mine[args["s"], args["a"]]):
             s, a, s2 = args["s"], args["a"], args["s2"]
@@ -76,22 +73,22 @@ def check_planning_update(update) -> bool:
             if args["terminated"]:
                 boot = args["r"] + args["gamma"] * case["Q"][s2].max()
                 if np.isclose(theirs[s, a], q0 + args["alpha"] * (boot - q0)):
-                    return _say(False, "after a transition that ends the episode the target is just R: "
+                    return report("after a transition that ends the episode the target is just R: "
                                        "there is no next state to bootstrap from.")
             for name, value in (("Q(S', A') of a random or first action", case["Q"][s2, 0]),
                                 ("the mean of Q(S', ·)", case["Q"][s2].mean())):
                 if not args["terminated"] and np.isclose(theirs[s, a],
                                                          q0 + args["alpha"] * (args["r"] + args["gamma"] * value - q0)):
-                    return _say(False, f"your target uses {name}; Q-learning's target is R + γ max_a Q(S', a).")
+                    return report(f"your target uses {name}; Q-learning's target is R + γ max_a Q(S', a).")
             full = args["r"] + (0 if args["terminated"] else args["gamma"] * case["Q"][s2].max())
             if np.isclose(theirs[s, a], full):
-                return _say(False, "you set Q[s, a] to the target: move it only a step α of the way, "
+                return report("you set Q[s, a] to the target: move it only a step α of the way, "
                                    "Q[s, a] += α (target − Q[s, a]).")
-            return _say(False, f"for s={s}, a={a}, r={args['r']}, s2={s2}, terminated={args['terminated']} "
+            return report(f"for s={s}, a={a}, r={args['r']}, s2={s2}, terminated={args['terminated']} "
                                f"Q[s, a] became {theirs[s, a]:.4f}, not {mine[s, a]:.4f}.")
         if got is None or not np.isclose(float(got), want):
-            return _say(False, f"the table is right, but return the TD error (here {want:.4f}), not {got!r}.")
-    return _say(True, "your planning update is Q-learning's: the same table and TD error on every case.")
+            return report(f"the table is right, but return the TD error (here {want:.4f}), not {got!r}.")
+    return report(None, "your planning update is Q-learning's: the same table and TD error on every case.")
 
 
 def check_bonus(bonus) -> bool:
@@ -101,11 +98,11 @@ def check_bonus(bonus) -> bool:
         try:
             got = float(bonus(kappa, tau))
         except Exception as err:  # noqa: BLE001
-            return _say(False, f"bonus({kappa}, {tau}) raised {type(err).__name__}: {err}")
+            return report(f"bonus({kappa}, {tau}) raised {type(err).__name__}: {err}")
         if not np.isclose(got, want):
             if np.isclose(got, kappa * tau):
-                return _say(False, "the bonus grows with the square root of τ, not with τ itself: κ√τ.")
+                return report("the bonus grows with the square root of τ, not with τ itself: κ√τ.")
             if np.isclose(got, math.sqrt(kappa * tau)):
-                return _say(False, "only τ is under the square root: κ√τ, not √(κτ).")
-            return _say(False, f"bonus({kappa}, {tau}) gave {got:.6g}, but κ√τ is {want:.6g}.")
-    return _say(True, "your bonus is κ√τ on every case.")
+                return report("only τ is under the square root: κ√τ, not √(κτ).")
+            return report(f"bonus({kappa}, {tau}) gave {got:.6g}, but κ√τ is {want:.6g}.")
+    return report(None, "your bonus is κ√τ on every case.")

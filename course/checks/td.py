@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from . import report
 
 __all__ = ["check_q_learning_target", "check_expected_sarsa_target", "check_n_step_return",
            "q_learning_target_reference", "expected_sarsa_target_reference", "n_step_return_reference"]
@@ -44,19 +45,15 @@ def _run(fn, args):
         return None, f"your function raised {type(e).__name__}: {e}"
 
 
-def _report(ok: bool, message: str) -> bool:
-    print(("✓ " if ok else "✗ ") + message)
-    return ok
-
 
 def _check(fn, cases, diagnose, done: str) -> bool:
     for args, want in cases:
         got, error = _run(fn, args)
         if error:
-            return _report(False, error)
+            return report(error)
         if not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9):
-            return _report(False, diagnose(args, got, want))
-    return _report(True, done)
+            return report(diagnose(args, got, want))
+    return report(None, done)
 
 
 def check_q_learning_target(fn) -> bool:

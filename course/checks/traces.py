@@ -1,9 +1,9 @@
 """Self-checks for the exercises of lesson 15 (eligibility traces).
 
 Each ``check_...`` runs the student's function on a few cases, compares it
-with the book's rule and returns one sentence: ``"Correct: ..."`` or what is
-wrong, recognising the usual slips by the numbers they give.  It also prints
-the sentence, so a notebook cell only needs to call it::
+with the book's rule, prints one sentence (``✓ Correct: ...`` or what is
+wrong, recognising the usual slips by the numbers they give) and returns
+whether it passed, so a notebook cell only needs to call it::
 
     check_accumulating_trace(accumulating_trace)
     check_dutch_trace(dutch_trace)
@@ -13,13 +13,10 @@ the sentence, so a notebook cell only needs to call it::
 from __future__ import annotations
 
 import numpy as np
+from . import report
 
 __all__ = ["check_accumulating_trace", "check_dutch_trace", "check_lambda_return"]
 
-
-def _say(message: str) -> str:
-    print(message)
-    return message
 
 
 def _call(fn, *args):
@@ -55,26 +52,26 @@ def _trace_cases():
     return cases
 
 
-def check_accumulating_trace(fn) -> str:
+def check_accumulating_trace(fn) -> bool:
     """Check ``fn(z, x, gamma, lam)`` -> the accumulating trace γλ z + x (book equation 12.5)."""
     for z, x, gamma, lam in _trace_cases():
         got, error = _call(fn, z, x, gamma, lam)
         if error:
-            return _say(error)
+            return report(error)
         want = _accumulating(z, x, gamma, lam)
         if _matches(got, want):
             continue
         if _matches(got, z + x):
-            return _say("The old trace is not decayed: multiply z by γλ before adding x.")
+            return report("The old trace is not decayed: multiply z by γλ before adding x.")
         if _matches(got, gamma * lam * (z + x)):
-            return _say("You decay after adding, so the new x is decayed too: decay z first, then add x.")
+            return report("You decay after adding, so the new x is decayed too: decay z first, then add x.")
         if _matches(got, lam * z + x):
-            return _say("The trace decays by λ only: it decays by γλ (γ matters when γ < 1).")
+            return report("The trace decays by λ only: it decays by γλ (γ matters when γ < 1).")
         if _matches(got, np.where(x != 0, x, gamma * lam * z)):
-            return _say("That is a replacing trace (the active components set to x): accumulate, z ← γλz + x.")
-        return _say(f"For z={z.round(3).tolist()}, x={x.round(3).tolist()}, γ={gamma}, λ={lam} the trace should be "
+            return report("That is a replacing trace (the active components set to x): accumulate, z ← γλz + x.")
+        return report(f"For z={z.round(3).tolist()}, x={x.round(3).tolist()}, γ={gamma}, λ={lam} the trace should be "
                     f"{want.round(4).tolist()}, yours is {np.round(got, 4).tolist()}.")
-    return _say("Correct: z ← γλ z + x on every case.")
+    return report(None, "Correct: z ← γλ z + x on every case.")
 
 
 # ---------------------------------------------------------------------------
@@ -84,7 +81,7 @@ def _dutch(z, x, alpha, gamma, lam):
     return gamma * lam * z + (1.0 - alpha * gamma * lam * (z @ x)) * x
 
 
-def check_dutch_trace(fn) -> str:
+def check_dutch_trace(fn) -> bool:
     """Check ``fn(z, x, alpha, gamma, lam)`` -> the dutch trace of true online TD(λ) (book equation 12.11)."""
     rng = np.random.default_rng(12)
     cases = [(np.array([0.5, 0.2, 1.0, 0.0]), np.array([0.0, 0.0, 1.0, 0.0]), 0.5, 1.0, 0.9)]
@@ -92,22 +89,22 @@ def check_dutch_trace(fn) -> str:
     for z, x, alpha, gamma, lam in cases:
         got, error = _call(fn, z, x, alpha, gamma, lam)
         if error:
-            return _say(error)
+            return report(error)
         want = _dutch(z, x, alpha, gamma, lam)
         if _matches(got, want):
             continue
         if _matches(got, _accumulating(z, x, gamma, lam)):
-            return _say("That is the accumulating trace: the dutch trace adds only (1 − αγλ zᵀx) x.")
+            return report("That is the accumulating trace: the dutch trace adds only (1 − αγλ zᵀx) x.")
         decayed = gamma * lam * z
         if _matches(got, decayed + (1.0 - alpha * gamma * lam * (decayed @ x)) * x):
-            return _say("zᵀx must use the trace before it decays (the previous z), not γλz.")
+            return report("zᵀx must use the trace before it decays (the previous z), not γλz.")
         if _matches(got, decayed + (1.0 - gamma * lam * (z @ x)) * x):
-            return _say("The correction term lacks α: it is (1 − α γλ zᵀx) x.")
+            return report("The correction term lacks α: it is (1 − α γλ zᵀx) x.")
         if _matches(got, decayed + (1.0 - alpha * (z @ x)) * x):
-            return _say("The correction term lacks γλ: it is (1 − α γλ zᵀx) x.")
-        return _say(f"For z={z.round(3).tolist()}, x={x.round(3).tolist()}, α={alpha}, γ={gamma}, λ={lam} the trace "
+            return report("The correction term lacks γλ: it is (1 − α γλ zᵀx) x.")
+        return report(f"For z={z.round(3).tolist()}, x={x.round(3).tolist()}, α={alpha}, γ={gamma}, λ={lam} the trace "
                     f"should be {want.round(4).tolist()}, yours is {np.round(got, 4).tolist()}.")
-    return _say("Correct: z ← γλ z + (1 − α γλ zᵀx) x on every case.")
+    return report(None, "Correct: z ← γλ z + (1 − α γλ zᵀx) x on every case.")
 
 
 # ---------------------------------------------------------------------------
@@ -120,7 +117,7 @@ def _lambda_return(returns, lam):
     return float(weights @ g[:-1] + lam ** (n - 1) * g[-1])
 
 
-def check_lambda_return(fn) -> str:
+def check_lambda_return(fn) -> bool:
     """Check ``fn(returns, lam)`` -> G^λ from ``returns = [G_{t:t+1}, ..., G_{t:t+N}]``, the last one the full return.
 
     G^λ = (1 − λ) Σ_{n=1}^{N−1} λ^{n−1} G_{t:t+n} + λ^{N−1} G_t  (book equation 12.3).
@@ -130,19 +127,19 @@ def check_lambda_return(fn) -> str:
     for returns, lam in cases:
         got, error = _call(fn, list(returns), lam)
         if error:
-            return _say(error)
+            return report(error)
         want = _lambda_return(returns, lam)
         if got is not None and got.size == 1 and np.isclose(float(got), want, atol=1e-9):
             continue
         if got is None or got.size != 1:
-            return _say("Return one number, the λ-return, not a list or an array.")
+            return report("Return one number, the λ-return, not a list or an array.")
         g, n, got = np.asarray(returns), len(returns), float(got)
         if np.isclose(got, float((1.0 - lam) * lam ** np.arange(n) @ g)):
-            return _say("The full return needs the weight λ^(N−1) (what is left), not (1 − λ)λ^(N−1): "
+            return report("The full return needs the weight λ^(N−1) (what is left), not (1 − λ)λ^(N−1): "
                         "the weights must add up to 1.")
         if np.isclose(got, float((1.0 - lam) * lam ** np.arange(1, n) @ g[:-1] + lam ** n * g[-1])):
-            return _say("The powers are one too high: the one-step return gets the weight (1 − λ), i.e. λ^0.")
+            return report("The powers are one too high: the one-step return gets the weight (1 − λ), i.e. λ^0.")
         if np.isclose(got, float(lam ** np.arange(n) @ g)):
-            return _say("The factor (1 − λ) is missing from the n-step returns' weights.")
-        return _say(f"For returns={list(returns)} and λ={lam} the λ-return is {want:.4f}, yours is {got:.4f}.")
-    return _say("Correct: (1 − λ) Σ λ^(n−1) G_{t:t+n} plus λ^(N−1) times the full return, on every case.")
+            return report("The factor (1 − λ) is missing from the n-step returns' weights.")
+        return report(f"For returns={list(returns)} and λ={lam} the λ-return is {want:.4f}, yours is {got:.4f}.")
+    return report(None, "Correct: (1 − λ) Σ λ^(n−1) G_{t:t+n} plus λ^(N−1) times the full return, on every case.")
