@@ -32,9 +32,8 @@ and the next run starts a fresh one, so the agent is always consistent.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import gymnasium as gym
 import numpy as np

@@ -39,10 +39,9 @@ from gymnasium.envs.classic_control.mountain_car import MountainCarEnv
 from . import policies
 from .agent import EpisodeEnd
 from .agents import NStepSarsa, Sarsa, SarsaLambda, TrueOnlineSarsaLambda
-from .envs import make
 from .params import check_int
 from .progress import progress_enabled, tqdm
-from .tiles import GridFeatures, TileCoder
+from .tiles import GridFeatures
 
 __all__ = ["ALGOS", "run", "supports", "batch_key"]
 

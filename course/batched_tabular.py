@@ -61,7 +61,7 @@ def model_of(env) -> Model:
         return Model(u._next, u._reward, np.zeros_like(u._reward), u._terminal,
                      np.ones(u._next.shape, dtype=bool), int(u.start_state))
     if type(u).__name__ == "MaxBias":
-        from .envs.bias import A, B, LEFT, RIGHT, TERMINAL
+        from .envs.bias import A, B, LEFT, TERMINAL
 
         n = u.n_actions
         nxt = np.full((3, n), TERMINAL)

@@ -4,7 +4,9 @@ The experiments API (:mod:`course.experiments`) cuts a sweep into pieces of
 work that need nothing from each other: a batch of runs of the batched
 runner, or one run of an agent through its own loop.  Each piece carries its
 seeds, so it gives the same result wherever it runs.  :func:`executor`
-yields a :class:`concurrent.futures.Executor` to hand them to:
+yields a :class:`concurrent.futures.Executor` to hand them to (and :func:`many`
+hands it a list of independent calls, for figures that are not sweeps of
+one agent):
 
 * by default a pool of local worker processes (``spawn``: fresh interpreters,
   safe beside TensorFlow), one per CPU core;
@@ -25,14 +27,19 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
-__all__ = ["SCHEDULER_ENV", "executor", "scheduler_address", "cluster_workers", "close"]
+__all__ = ["SCHEDULER_ENV", "executor", "many", "default_workers", "scheduler_address", "cluster_workers", "close"]
 
 SCHEDULER_ENV = "COURSE_SCHEDULER"
 CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler before giving up
 
 _clients: dict[str, Any] = {}  # one Dask client per scheduler address, kept for the process's life
+
+
+def default_workers() -> int:
+    """Local worker processes by default: one per CPU core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def scheduler_address(scheduler: Any = None) -> Any:
@@ -90,3 +97,43 @@ def close() -> None:
     for client in _clients.values():
         client.close()
     _clients.clear()
+
+
+def _call(fn: Callable, kwargs: dict):
+    return fn(**kwargs)
+
+
+def many(fn: Callable, jobs: Sequence[dict], *, workers: int | None = None, scheduler: Any = None,
+         desc: str = "runs", progress: bool = True) -> list:
+    """``[fn(**job) for job in jobs]``, the calls side by side: local processes, or the Dask cluster in force.
+
+    ``fn`` must be a module-level function (workers import it by name).
+    With one worker (or one job) and no scheduler the calls run here, one
+    after the other, with no process to start.  The results come back in
+    the order of ``jobs`` whatever order the calls finish in.
+    """
+    from .progress import progress_enabled, tqdm
+
+    jobs = list(jobs)
+    if workers is None:
+        workers = default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers={workers!r} is not valid: workers must be a positive integer (processes)")
+    scheduler = scheduler_address(scheduler)
+    bar = tqdm(total=len(jobs), desc=desc, unit="run", disable=not (progress and progress_enabled()), leave=False)
+    try:
+        if scheduler is None and (workers == 1 or len(jobs) <= 1):
+            out = []
+            for job in jobs:
+                out.append(fn(**job))
+                bar.update(1)
+            return out
+        with executor(min(workers, len(jobs)), scheduler) as pool:
+            futures = [pool.submit(_call, fn, job) for job in jobs]
+            out = []
+            for f in futures:
+                out.append(f.result())
+                bar.update(1)
+            return out
+    finally:
+        bar.close()

@@ -155,10 +155,6 @@ def _run_one(make_agent, seed: int, params: dict, episodes: int, run_kwargs: dic
     return agent.history
 
 
-def _default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
 def _chunks(agents: list, n: int) -> list[list]:
     """``agents`` cut into ``n`` nearly equal consecutive pieces (runs are independent: any cut gives the same)."""
     n = max(1, min(n, len(agents)))
@@ -202,7 +198,7 @@ def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int,
     labels = list(labels) if labels is not None else [_label(s) or "runs" for s in settings]
     if len(labels) != len(settings):
         raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
-    workers = _default_workers() if workers is None else check_int("workers", workers)
+    workers = executors.default_workers() if workers is None else check_int("workers", workers)
     scheduler = executors.scheduler_address(scheduler)
     show = progress and progress_enabled()
 

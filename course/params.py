@@ -31,7 +31,7 @@ import math
 import numbers
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 

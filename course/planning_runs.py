@@ -21,20 +21,17 @@ measures what that buys).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence
+
+from typing import Sequence
 
 import numpy as np
 
 from .agents.planning import DynaQ, DynaQPlus, PrioritizedSweeping
 from .envs.gridworld import GridWorld
 from .envs.mazes import DYNA_MAZE, ChangingMaze, scaled
-from .progress import progress_enabled, tqdm
 
 __all__ = ["AGENTS", "BOOK", "steps_per_episode", "batched_steps_per_episode", "cumulative_reward",
-           "updates_until_optimal", "many", "default_workers"]
+           "updates_until_optimal"]
 
 AGENTS = {"dyna-q": DynaQ, "dyna-q+": DynaQPlus, "prioritized-sweeping": PrioritizedSweeping}
 
@@ -158,42 +155,3 @@ def updates_until_optimal(seed: int, *, agent: str, factor: Sequence[int], toler
         if len(world.greedy_path(learner.w)) - 1 <= tolerance * best:
             break
     return int(learner.updates)
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def _call(fn, kwargs):
-    return fn(**kwargs)
-
-
-def many(fn: Callable, jobs: Sequence[dict], *, workers: int | None = None, desc: str = "runs",
-         progress: bool = True) -> list:
-    """``[fn(**job) for job in jobs]``, computed in ``workers`` processes (default: one per CPU core).
-
-    ``fn`` must be a module-level function (workers import it by name).
-    """
-    jobs = list(jobs)
-    if workers is None:
-        workers = default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise ValueError(f"workers={workers!r} is not valid: workers must be a positive integer (processes)")
-    bar = tqdm(total=len(jobs), desc=desc, unit="run", disable=not (progress and progress_enabled()), leave=False)
-    try:
-        if workers == 1 or len(jobs) == 1:
-            out = []
-            for job in jobs:
-                out.append(fn(**job))
-                bar.update(1)
-            return out
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            futures = [pool.submit(_call, fn, job) for job in jobs]
-            out = []
-            for f in futures:
-                out.append(f.result())
-                bar.update(1)
-            return out
-    finally:
-        bar.close()

@@ -10,7 +10,8 @@ from course.agents import DynaQ, DynaQPlus, Model, PrioritizedSweeping
 from course.envs import make
 from course.envs.gridworld import GridWorld
 from course.envs.mazes import BLOCKING_AFTER, BLOCKING_BEFORE, DYNA_MAZE, ChangingMaze, scaled
-from course.planning_runs import (BOOK, batched_steps_per_episode, cumulative_reward, many, steps_per_episode,
+from course.executors import many
+from course.planning_runs import (BOOK, batched_steps_per_episode, cumulative_reward, steps_per_episode,
                                   updates_until_optimal)
 
 FIG_8_5 = dict(before=None, after=None, change_at=3000, steps=6000, planning_steps=50, alpha=1.0, epsilon=0.1,

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..params import Param
 from .linear import LinearPredictionAgent, NStepReturns
 
 __all__ = ["GradientMC", "NStepTD"]

@@ -6,7 +6,7 @@ book, ``--runs`` here) three ways:
 
 1. plain loop: one :class:`~course.agents.DynaQ` after the other, here;
 2. the same agents in one worker process per CPU core
-   (:func:`course.planning_runs.many`; the same numbers, checked);
+   (:func:`course.executors.many`; the same numbers, checked);
 3. batched: every run of a setting at once in numpy
    (:func:`course.planning_runs.batched_steps_per_episode`), which is what
    the figure uses.
@@ -23,7 +23,8 @@ import argparse
 
 import numpy as np
 
-from ..planning_runs import batched_steps_per_episode, default_workers, many, steps_per_episode
+from ..executors import default_workers, many
+from ..planning_runs import batched_steps_per_episode, steps_per_episode
 from .clock import Clock
 
 

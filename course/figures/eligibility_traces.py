@@ -24,7 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import batched, batched_walk, executors
-from ..experiments import _default_workers, average, factory
+from ..experiments import average, factory
 from ..presets import preset
 from ..scale import pick
 from ..tiles import TileCoder
@@ -130,12 +130,8 @@ def _car_point(job: tuple) -> tuple[float, float] | None:
 
 
 def car_points(jobs: list[tuple], workers: int | None = None) -> list:
-    """:func:`_car_point` of each job, side by side in worker processes (one per core)."""
-    workers = workers or _default_workers()
-    if (workers == 1 or len(jobs) == 1) and executors.scheduler_address() is None:
-        return [_car_point(j) for j in jobs]
-    with executors.executor(min(workers, len(jobs))) as pool:  # local processes, or the Dask cluster in force
-        return list(pool.map(_car_point, jobs))
+    """:func:`_car_point` of each job, side by side in worker processes (one per core) or on the Dask cluster."""
+    return executors.many(_car_point, [{"job": job} for job in jobs], workers=workers, desc="settings")
 
 
 def _car_figure(series: dict[str, tuple], jobs: list, ylabel: str, title: str, name: str, out: Path,

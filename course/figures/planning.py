@@ -13,7 +13,7 @@ Figure 8.2 runs all its runs of a setting at once in numpy
 with a leading axis of runs, checked against :class:`~course.agents.DynaQ`
 by the tests).  In the others every run is an agent of
 :mod:`course.agents.planning` in the kit's loop, and the runs are shared
-among the CPU cores by :func:`course.planning_runs.many`.  The settings of Figures 8.4, 8.5 and
+among the CPU cores by :func:`course.executors.many`.  The settings of Figures 8.4, 8.5 and
 Example 8.4 are not all printed in the book; the ones here (α = 1 on the
 changing mazes, κ = 10⁻⁴ and 10⁻³, n = 10 and 50; α = 0.5, n = 5, θ = 10⁻⁴
 in Example 8.4) give curves of the book's shape.
@@ -27,7 +27,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..envs.mazes import BLOCKING_AFTER, BLOCKING_BEFORE, DYNA_MAZE, SHORTCUT_AFTER, SHORTCUT_BEFORE, scaled
-from ..planning_runs import batched_steps_per_episode, cumulative_reward, many, updates_until_optimal
+from ..executors import many
+from ..planning_runs import batched_steps_per_episode, cumulative_reward, updates_until_optimal
 from ..scale import pick
 from . import curve_rows, figure, save
 
@@ -145,7 +146,8 @@ def sweeping_runs(scale: str, runs: int | None) -> tuple[list[int], dict[str, np
     agents = ("prioritized-sweeping", "dyna-q")
     jobs = [dict(seed=seed, agent=agent, factor=f, **SWEEP_AGENT, **({"theta": 1e-4} if agent != "dyna-q" else {}))
             for agent in agents for f in sizes for seed in range(runs)]
-    results = np.array(many(updates_until_optimal, jobs, desc="maze sizes", workers=_workers(scale))).reshape(len(agents), len(sizes), runs)
+    results = np.array(many(updates_until_optimal, jobs, desc="maze sizes", workers=_workers(scale)))
+    results = results.reshape(len(agents), len(sizes), runs)
     return cells, {agent: results[i].T for i, agent in enumerate(agents)}
 
 
