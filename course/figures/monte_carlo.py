@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from ..agents.monte_carlo import FirstVisitMC, MonteCarloES, OrdinaryIS, WeightedIS
 from ..envs import blackjack as bj
 from ..events import Observer
+from ..executors import many
 from ..scale import pick
 from . import curve_rows, figure, save
 
@@ -137,16 +138,18 @@ class _Track(Observer):
         self.errors[ep.episode] = (agent.V[IS_STATE] - IS_TRUE_VALUE) ** 2
 
 
-def importance_sampling_errors(cls, runs: int, episodes: int) -> np.ndarray:
-    """Squared error of v(IS_STATE) after each episode, (runs, episodes); behaviour random, target stick-on-20."""
-    env = bj.make(start=True)
-    target = bj.stick_policy()
-    errors = np.empty((runs, episodes))
-    for run in range(runs):
-        track = _Track(episodes)
-        cls(env, target=target, seed=run).run(episodes, observers=[track])
-        errors[run] = track.errors
-    return errors
+def importance_sampling_run(method: str, seed: int, episodes: int) -> np.ndarray:
+    """One run's squared error of v(IS_STATE) after each episode; behaviour random, target stick-on-20."""
+    cls = {"ordinary": OrdinaryIS, "weighted": WeightedIS}[method]
+    track = _Track(episodes)
+    cls(bj.make(start=True), target=bj.stick_policy(), seed=seed).run(episodes, observers=[track])
+    return track.errors
+
+
+def importance_sampling_errors(method: str, runs: int, episodes: int, workers: int | None = None) -> np.ndarray:
+    """Squared errors of ``runs`` runs (seeds 0, 1, ...), shape (runs, episodes), side by side in processes."""
+    jobs = [{"method": method, "seed": run, "episodes": episodes} for run in range(runs)]
+    return np.array(many(importance_sampling_run, jobs, workers=workers, desc=f"{method} IS"))
 
 
 @figure("sutton-barto-5.3", lesson=6,
@@ -159,8 +162,10 @@ def figure_5_3(out: Path, scale: str, runs: int | None) -> list[Path]:
     ax = fig.subplots()
     rows = []
     x = np.arange(1, episodes + 1)
-    for cls, label in ((OrdinaryIS, "ordinary importance sampling"), (WeightedIS, "weighted importance sampling")):
-        errors = importance_sampling_errors(cls, runs, episodes)
+    for method in ("ordinary", "weighted"):
+        label = f"{method} importance sampling"
+        errors = importance_sampling_errors(method, runs, episodes, workers=pick(smoke=1, lesson=None, full=None,
+                                                                                   scale=scale))
         mean, se = errors.mean(axis=0), errors.std(axis=0, ddof=1) / np.sqrt(runs)
         ax.plot(x, mean, label=label)
         rows += curve_rows(label, x, mean, se)
