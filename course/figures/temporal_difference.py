@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from .. import batched_tabular as bt
 from ..agents import TD0, BatchMC, BatchTD0, Sarsa
 from ..envs import make
+from ..executors import many
 from ..scale import pick
 from . import curve_rows, figure, save
 
@@ -153,18 +154,23 @@ ALPHAS_6_3 = tuple(np.round(np.arange(0.1, 1.01, 0.1), 2))
 ALGOS_6_3 = ("sarsa", "expected-sarsa", "q-learning")
 
 
-def performance_vs_alpha(runs: int, episodes: int, seed: int = 0, chunk: int = 1000) -> dict[str, np.ndarray]:
-    """Mean return per episode over the first ``episodes`` episodes, {algo: (alphas,)}, on the cliff, ε = 0.1."""
-    settings = [dict(algo=a, alpha=al, epsilon=0.1) for a in ALGOS_6_3 for al in ALPHAS_6_3]
-    total = np.zeros(len(settings))
-    done = 0
-    while done < runs:
-        n = min(chunk, runs - done)
-        res = bt.control(make("cliff"), settings, runs=n, episodes=episodes, seed=seed + done)
-        total += [c.returns.mean() * n for c in res["curves"]]
-        done += n
-    means = (total / runs).reshape(len(ALGOS_6_3), len(ALPHAS_6_3))
-    return dict(zip(ALGOS_6_3, means))
+def _settings_6_3() -> list[dict]:
+    return [dict(algo=a, alpha=al, epsilon=0.1) for a in ALGOS_6_3 for al in ALPHAS_6_3]
+
+
+def _summed_returns(runs: int, episodes: int, seed: int) -> np.ndarray:
+    """One piece of Figure 6.3: per setting, the mean return per episode summed over ``runs`` runs."""
+    res = bt.control(make("cliff"), _settings_6_3(), runs=runs, episodes=episodes, seed=seed)
+    return np.array([c.returns.mean() * runs for c in res["curves"]])
+
+
+def _pieces(runs: int, episodes: int, seed: int, chunk: int) -> list[dict]:
+    """Runs cut into pieces of at most ``chunk`` lanes per setting, each with its own seeds."""
+    return [dict(runs=min(chunk, runs - done), episodes=episodes, seed=seed + done) for done in range(0, runs, chunk)]
+
+
+def _by_algo(means: np.ndarray) -> dict[str, np.ndarray]:
+    return dict(zip(ALGOS_6_3, means.reshape(len(ALGOS_6_3), len(ALPHAS_6_3))))
 
 
 @figure("sutton-barto-6.3", lesson=8,
@@ -174,8 +180,13 @@ def interim_asymptotic(out: Path, scale: str, runs: int | None) -> list[Path]:
     interim_runs = runs or pick(smoke=2, lesson=30, full=50_000, scale=scale)
     asym_runs = runs or pick(smoke=1, lesson=4, full=10, scale=scale)
     asym_episodes = pick(smoke=20, lesson=500, full=100_000, scale=scale)
-    interim = performance_vs_alpha(interim_runs, pick(smoke=20, lesson=100, full=100, scale=scale))
-    asym = performance_vs_alpha(asym_runs, asym_episodes, seed=10**6)
+    # every piece of both experiments side by side (the asymptotic one is one long piece): worker processes,
+    # or the Dask cluster in force; none at smoke scale, where starting them costs more than the runs
+    interim_pieces = _pieces(interim_runs, pick(smoke=20, lesson=100, full=100, scale=scale), 0, 1000)
+    pieces = many(_summed_returns, interim_pieces + _pieces(asym_runs, asym_episodes, 10**6, 1000),
+                  workers=pick(smoke=1, lesson=None, full=None, scale=scale), desc="pieces")
+    interim = _by_algo(np.sum(pieces[:len(interim_pieces)], axis=0) / interim_runs)
+    asym = _by_algo(np.sum(pieces[len(interim_pieces):], axis=0) / asym_runs)
     fig = Figure(figsize=(7, 4.5))
     ax = fig.subplots()
     rows = []
