@@ -414,6 +414,20 @@ def test_curves_label_many_episodes_in_thousands_and_three_plots_with_few_ticks(
     assert all(len(row) <= 4 and max(map(len, row)) <= 3 for row in labels), labels  # 0, 20k, 40k: none collide
 
 
+def test_a_curve_that_sits_on_a_round_limit_is_not_hidden_by_the_frame():
+    history, curves = History(), LiveCurves(log_steps=True)
+    for i in range(30):  # the Dyna maze: return 1 every episode; 10 steps every episode
+        history.append(EpisodeEnd(i, 10, 1.0, np.nan, np.nan, True, 0))
+    steps_ax, returns_ax = curves.figure(history).axes
+    assert returns_ax.get_ylim()[0] == 0 and 1.0 < returns_ax.get_ylim()[1] < 1.1
+    low, high = steps_ax.get_ylim()
+    assert low < 10 < high and high <= 100
+    cliff = History()
+    for i in range(30):  # returns up to exactly 0
+        cliff.append(EpisodeEnd(i, 13, -13.0 if i % 2 else 0.0, np.nan, np.nan, True, 0))
+    assert LiveCurves().figure(cliff).axes[1].get_ylim()[1] > 0
+
+
 def test_environment_without_rendering_shows_nothing_and_does_not_fail():
     env = make("mountain-car")  # render_mode None
     agent = Sarsa(env, features=TileCoder(env), alpha=0.1 / 8, epsilon=0.0, seed=0, max_episode_steps=50)

@@ -47,8 +47,9 @@ class ValuesPlot:
         ax.set_ylabel("value")
         ax.legend(fontsize=8, loc="upper left")
         ax.grid(alpha=0.3)
-        self.title = ax.set_title("", fontsize=9)
+        self.title = ax.set_title("episode 0, RMS error 0.000", fontsize=9)  # the layout keeps room for a title
         self.fig.tight_layout()
+        self.title.set_text("")
 
     def png(self, values, title: str = "") -> bytes:
         if values is not None:
