@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 import numpy as np
 
 from .experiments import Curves
@@ -25,6 +26,16 @@ def smooth(y: np.ndarray, window: int) -> np.ndarray:
     lo = np.maximum(0, n - window)
     out[:] = (c[n] - c[lo]) / (n - lo)
     return out
+
+
+def _log_ticks(ax) -> None:
+    """A log y axis labelled in plain numbers: 100, 200, 500 within two decades, 10, 100, 1000 over more."""
+    ax.set_yscale("log")
+    low, high = ax.get_ylim()
+    subs = (1.0, 2.0, 5.0) if high / low <= 100 else (1.0,)
+    ax.yaxis.set_major_locator(LogLocator(subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def plot_curves(curves: Curves | Sequence[Curves] | Mapping, metric: str = "steps", *, ax=None, log: bool = False,
@@ -52,7 +63,7 @@ def plot_curves(curves: Curves | Sequence[Curves] | Mapping, metric: str = "step
             s = smooth(c.stderr(metric), window)
             ax.fill_between(x, m - s, m + s, color=line.get_color(), alpha=0.2, linewidth=0)
     if log:
-        ax.set_yscale("log")
+        _log_ticks(ax)
     ax.set_xlabel("episode")
     ax.set_ylabel(YLABELS.get(metric, metric))
     if title:

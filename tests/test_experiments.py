@@ -96,6 +96,9 @@ def test_plot_curves_draws_one_line_per_setting_with_bands():
     assert len(ax.collections) == 2  # standard-error bands only where there are several runs
     assert ax.get_yscale() == "log" and ax.get_ylabel() == "steps per episode" and ax.get_title() == "sweep"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0.1 (2 runs)", "0.5 (2 runs)", "1.0"]
+    ax.figure.canvas.draw()  # a log axis within two decades is labelled in plain numbers (10, 20), not 2x10^1
+    labels = {t.get_text() for t in ax.get_yticklabels() if t.get_text()}
+    assert {"10", "20"} <= labels and not any("times" in t or "^" in t for t in labels), labels
     plt.close(ax.figure)
 
 
