@@ -42,15 +42,16 @@ def plot_curves(curves: Curves | Sequence[Curves] | Mapping, metric: str = "step
                 window: int = 1, band: bool = True, title: str | None = None):
     """Mean learning curve of each :class:`Curves` with a ±1 standard-error band.
 
-    ``curves`` may be one Curves, a list, or a dict {label: Curves} (as
-    returned by :func:`course.experiments.sweep`, where the keys are the
-    parameter values).  ``log=True`` puts the y axis on a log scale (the
+    ``curves`` may be one Curves, a list, or a dict: {name: Curves} names
+    each curve by its key, and the {value: Curves} of
+    :func:`course.experiments.sweep` (the keys are parameter values) keeps
+    each curve's own label (``alpha=0.1``).  ``log=True`` puts the y axis on a log scale (the
     book's Mountain Car figures); ``window`` smooths with a moving average.
     """
     if isinstance(curves, Curves):
         items = [(curves.label, curves)]
-    elif isinstance(curves, Mapping):
-        items = [(c.label or str(k), c) for k, c in curves.items()]
+    elif isinstance(curves, Mapping):  # string keys name the curves; sweep's parameter values keep their labels
+        items = [(k if isinstance(k, str) else c.label or str(k), c) for k, c in curves.items()]
     else:
         items = [(c.label, c) for c in curves]
     if ax is None:

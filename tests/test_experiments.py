@@ -102,6 +102,17 @@ def test_plot_curves_draws_one_line_per_setting_with_bands():
     plt.close(ax.figure)
 
 
+def test_plot_curves_names_the_curves_of_a_dict_by_its_string_keys():
+    steps = np.array([[3.0, 2.0, 1.0], [4.0, 2.0, 1.0]])
+    named = {"Sarsa": Curves(steps, -steps, label="runs"), "QLearning": Curves(steps + 1, -steps, label="runs")}
+    ax = plot_curves(named, "steps")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sarsa (2 runs)", "QLearning (2 runs)"]
+    swept = {0.1: Curves(steps, -steps, label="alpha=0.1"), 0.5: Curves(steps, -steps, label="alpha=0.5")}
+    ax = plot_curves(swept, "steps")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["alpha=0.1 (2 runs)", "alpha=0.5 (2 runs)"]
+    plt.close("all")
+
+
 def test_plot_curves_accepts_one_curves_or_a_list_and_an_axes():
     steps = np.array([[3.0, 2.0, 1.0]])
     fig, ax = plt.subplots()
