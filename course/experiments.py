@@ -175,6 +175,10 @@ def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int,
                 [{"tilings": k, "alpha": 0.5 / k} for k in (1, 2, 4, 8, 16)], runs=20, episodes=500,
                 fixed={"epsilon": 0.0, "gamma": 1.0})
 
+    Each curve is labelled by its own setting (``tilings=4, alpha=0.125``),
+    not by the ``fixed`` parameters every curve shares, unless ``labels`` are
+    given.
+
     Where the pieces run (see :mod:`course.executors`):
 
     * by default, batches of batched settings run side by side in
@@ -194,8 +198,10 @@ def compare(make_agent: Callable[..., Any], settings: Iterable[dict], runs: int,
     from . import executors
 
     runs, episodes = check_int("runs", runs), check_int("episodes", episodes)
-    settings = [{**(fixed or {}), **dict(s)} for s in settings]
+    settings = [dict(s) for s in settings]
+    # a curve is named by what sets it apart (tiles=8), not by what every curve shares (fixed)
     labels = list(labels) if labels is not None else [_label(s) or "runs" for s in settings]
+    settings = [{**(fixed or {}), **s} for s in settings]
     if len(labels) != len(settings):
         raise ValueError(f"labels has {len(labels)} entries for {len(settings)} settings: give one label per setting")
     workers = executors.default_workers() if workers is None else check_int("workers", workers)
