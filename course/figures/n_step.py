@@ -44,6 +44,6 @@ def n_step_td(out: Path, scale: str, runs: int | None) -> list[Path]:
     ax.set_xlabel("α")
     ax.set_ylabel("average RMS error over 19 states and first 10 episodes")
     ax.set_title(f"n-step TD on the 19-state random walk, {runs} runs (Sutton & Barto Figure 7.2)", fontsize=10)
-    ax.legend(fontsize=8, ncol=2)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))  # beside the plot: no curve under it
     ax.grid(alpha=0.3)
     return save(fig, out, "sutton-barto-7.2", rows)
