@@ -10,7 +10,7 @@ import numpy as np
 
 from .experiments import Curves
 
-__all__ = ["plot_curves", "smooth"]
+__all__ = ["plot_curves", "smooth", "log_axis"]
 
 YLABELS = {"steps": "steps per episode", "returns": "return per episode", "errors": "RMS error"}
 
@@ -28,8 +28,9 @@ def smooth(y: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
-def _log_ticks(ax) -> None:
-    """A log y axis labelled in plain numbers: 100, 200, 500 within two decades, 10, 100, 1000 over more."""
+def log_axis(ax) -> None:
+    """Put ``ax``'s y axis on a log scale labelled in plain numbers: 100, 200, 500 within two decades, 10, 100,
+    1000 over more (call it after plotting: it reads the data's range)."""
     ax.set_yscale("log")
     low, high = ax.get_ylim()
     subs = (1.0, 2.0, 5.0) if high / low <= 100 else (1.0,)
@@ -64,7 +65,7 @@ def plot_curves(curves: Curves | Sequence[Curves] | Mapping, metric: str = "step
             s = smooth(c.stderr(metric), window)
             ax.fill_between(x, m - s, m + s, color=line.get_color(), alpha=0.2, linewidth=0)
     if log:
-        _log_ticks(ax)
+        log_axis(ax)
     ax.set_xlabel("episode")
     ax.set_ylabel(YLABELS.get(metric, metric))
     if title:

@@ -18,6 +18,7 @@ from .. import batched_tabular as bt
 from ..agents import TD0, BatchMC, BatchTD0, Sarsa
 from ..envs import make
 from ..executors import many
+from ..plots import smooth
 from ..scale import pick
 from . import curve_rows, figure, save
 
@@ -139,7 +140,7 @@ def cliff(out: Path, scale: str, runs: int | None) -> list[Path]:
     for c in res["curves"]:
         x = np.arange(1, c.episodes + 1)
         y = c.mean("returns")
-        ax.plot(x, np.convolve(y, np.ones(10) / 10, mode="same") if len(y) > 20 else y, label=c.label)
+        ax.plot(x, smooth(y, 10), label=c.label)  # moving mean of the last 10 episodes
         rows += curve_rows(c.label, x, y, c.stderr("returns") if c.runs > 1 else None)
     ax.set_ylim(-100, 0)
     ax.set_xlabel("episodes")
