@@ -75,6 +75,22 @@ def model_of(env) -> Model:
     raise ValueError(f"env={u!r} is not valid: env must be a kit grid world or the maximization-bias MDP")
 
 
+def _row_max(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=1, keepdims=True)`` for a few columns, column by column (a reduction along a short axis is slow)."""
+    out = x[:, :1].copy()
+    for k in range(1, x.shape[1]):
+        np.maximum(out, x[:, k:k + 1], out=out)
+    return out
+
+
+def _row_sum(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=1)`` for a few columns, added left to right (the same order numpy uses for so few)."""
+    out = x[:, 0].astype(np.float64 if x.dtype.kind == "f" else np.int64)
+    for k in range(1, x.shape[1]):
+        out += x[:, k]
+    return out
+
+
 def _random_choice(mask: np.ndarray, rng) -> np.ndarray:
     """Per row, a uniformly random column among the True ones."""
     return np.argmax(rng.random(mask.shape) * mask, axis=1)
@@ -83,10 +99,10 @@ def _random_choice(mask: np.ndarray, rng) -> np.ndarray:
 def _epsilon_greedy(q, legal, eps, rng):
     """Per row: with probability eps a random legal action, else a greedy one (ties broken at random)."""
     qm = np.where(legal, q, -np.inf)
-    best = qm == qm.max(axis=1, keepdims=True)
+    best = qm == _row_max(qm)
     a = np.argmax(best, axis=1)
     explore = rng.random(len(q)) < eps
-    need = explore | (best.sum(axis=1) > 1)  # only these rows need a random draw among several actions
+    need = explore | (_row_sum(best) > 1)  # only these rows need a random draw among several actions
     if need.any():
         a[need] = _random_choice(np.where(explore[need, None], legal[need], best[need]), rng)
     return a
@@ -137,6 +153,8 @@ def control(env, settings, *, runs: int, episodes: int, seed: int = 0, gamma: fl
     first = np.zeros((L, episodes), dtype=np.int64)
     first[:, 0] = a
     i = np.arange(L)
+    rows = Q.reshape(2 * L * S, A)  # Q[t, lane, s] as row (t * L + lane) * S + s: one index instead of three
+    flat = Q.reshape(-1)
     while i.size:
         si, ai, al = s[i], a[i], algo[i]
         s2 = m.next[si, ai]
@@ -145,30 +163,33 @@ def control(env, settings, *, runs: int, episodes: int, seed: int = 0, gamma: fl
         legal2 = m.legal[s2]
         dbl = is_double[i]
         any_double = dbl.any()
-        q_behave = Q[0, i, s2] + Q[1, i, s2] if any_double else Q[0, i, s2]
+        row0 = i * S + s2  # Q[0, i, s2]
+        q_behave = rows[row0] + rows[L * S + row0] if any_double else rows[row0]
         a2 = _epsilon_greedy(q_behave, legal2, eps[i], rng)
         # which table this step updates (double-q: a fair coin), and which one values the target
         if any_double:
             tb = np.where(dbl, rng.random(i.size) < 0.5, 0).astype(np.int64)
             vt = np.where(dbl, 1 - tb, tb)
+            q_next = rows[tb * (L * S) + row0]
         else:
             tb = vt = np.zeros(i.size, dtype=np.int64)
-        q_next = Q[tb, i, s2]
+            q_next = q_behave
         pick = np.where(legal2, q_next, -np.inf)
-        greedy = pick == pick.max(axis=1, keepdims=True)
+        greedy = pick == _row_max(pick)
         best = _random_choice(greedy, rng) if any_double else np.argmax(greedy, axis=1)
-        g_max = Q[vt, i, s2, best]  # q-learning: max_a Q(S',a); double-q: Q_other(S', argmax Q_this)
+        g_max = flat[(vt * (L * S) + row0) * A + best]  # q-learning: max_a Q(S',a); double-q: Q_other(S', argmax Q_this)
         g_sarsa = q_next[np.arange(i.size), a2]
         if (al == 2).any():
-            n_legal = legal2.sum(axis=1)
+            n_legal = _row_sum(legal2)
             probs = (eps[i, None] * legal2 / n_legal[:, None]
-                     + (1 - eps[i, None]) * greedy / greedy.sum(1, keepdims=True))
-            g_exp = (probs * np.where(legal2, q_next, 0.0)).sum(axis=1)
+                     + (1 - eps[i, None]) * greedy / _row_sum(greedy)[:, None])
+            g_exp = _row_sum(probs * np.where(legal2, q_next, 0.0))
         else:
             g_exp = g_max
         g = np.select([al == 0, al == 2], [g_sarsa, g_exp], g_max)
         target = r + np.where(term, 0.0, gamma * g)
-        Q[tb, i, si, ai] += alpha[i] * (target - Q[tb, i, si, ai])
+        here = ((tb * L + i) * S + si) * A + ai  # Q[tb, i, si, ai]; lanes differ, so no index repeats
+        flat[here] += alpha[i] * (target - flat[here])
         ret[i] += r
         t[i] += 1
         ended = term | (t[i] >= cap)
