@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .panel import Panel
 
@@ -44,6 +45,7 @@ class ValuesPlot:
         pad = 0.15 * (high - low or 1.0)
         ax.set_ylim(low - pad, high + pad)
         ax.set_xlabel("state")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # states are whole numbers
         ax.set_ylabel("value")
         ax.legend(fontsize=8, loc="upper left")
         ax.grid(alpha=0.3)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import mdp
 from ..envs import make
@@ -51,6 +52,7 @@ def gridworlds(out: Path, scale: str, runs: int | None) -> list[Path]:
     ax.plot(states, walk.true_values[1:-1], "k--", label="true v")
     ax.errorbar(states, est, yerr=se, fmt="o", markersize=3, label=f"mean return, {episodes} episodes")
     ax.set(xlabel="state", ylabel="value", title="19-state random walk, random policy, γ = 1")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # states are whole numbers
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     rows += curve_rows("random-walk-19 true", states, walk.true_values[1:-1])
