@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 import numpy as np
 
 from .experiments import Curves
@@ -67,6 +67,7 @@ def plot_curves(curves: Curves | Sequence[Curves] | Mapping, metric: str = "step
     if log:
         log_axis(ax)
     ax.set_xlabel("episode")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole episodes (no 2.5 on a 20-episode run)
     ax.set_ylabel(YLABELS.get(metric, metric))
     if title:
         ax.set_title(title)

@@ -99,6 +99,7 @@ def test_plot_curves_draws_one_line_per_setting_with_bands():
     ax.figure.canvas.draw()  # a log axis within two decades is labelled in plain numbers (10, 20), not 2x10^1
     labels = {t.get_text() for t in ax.get_yticklabels() if t.get_text()}
     assert {"10", "20"} <= labels and not any("times" in t or "^" in t for t in labels), labels
+    assert all(float(t.get_text().replace("−", "-")).is_integer() for t in ax.get_xticklabels() if t.get_text())
     plt.close(ax.figure)
 
 
