@@ -186,7 +186,7 @@ def control(env, settings, *, runs: int, episodes: int, seed: int = 0, gamma: fl
             g_exp = _row_sum(probs * np.where(legal2, q_next, 0.0))
         else:
             g_exp = g_max
-        g = np.select([al == 0, al == 2], [g_sarsa, g_exp], g_max)
+        g = np.where(al == 0, g_sarsa, np.where(al == 2, g_exp, g_max))  # (np.select costs 20 µs a step)
         target = r + np.where(term, 0.0, gamma * g)
         here = ((tb * L + i) * S + si) * A + ai  # Q[tb, i, si, ai]; lanes differ, so no index repeats
         flat[here] += alpha[i] * (target - flat[here])
