@@ -159,7 +159,11 @@ def sweeping_runs(scale: str, runs: int | None) -> tuple[list[int], dict[str, np
 @figure("sutton-barto-example-8.4", lesson=10,
         help="prioritized sweeping vs Dyna-Q: updates until the greedy path is within 20% of the shortest, per maze size")
 def sweeping(out: Path, scale: str, runs: int | None) -> list[Path]:
-    """Example 8.4: prioritized sweeping needs several times fewer updates than Dyna-Q, more so in larger mazes."""
+    """Example 8.4: prioritized sweeping needs fewer updates than Dyna-Q.
+
+    The book reports 5 to 10 times fewer.  Here (full scale, 5 runs) the ratio is about 9 on the
+    47-cell maze and falls with size, to about 1.2 on the 6,016-cell one.
+    """
     cells, data = sweeping_runs(scale, runs)
     fig = Figure(figsize=(7, 4.5))
     ax = fig.subplots()
