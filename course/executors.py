@@ -24,6 +24,7 @@ scheduler gives its pieces to another worker, and a piece that checkpoints
 from __future__ import annotations
 
 import multiprocessing
+import numbers
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -117,7 +118,7 @@ def many(fn: Callable, jobs: Sequence[dict], *, workers: int | None = None, sche
     jobs = list(jobs)
     if workers is None:
         workers = default_workers()
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
         raise ValueError(f"workers={workers!r} is not valid: workers must be a positive integer (processes)")
     scheduler = scheduler_address(scheduler)
     bar = tqdm(total=len(jobs), desc=desc, unit="run", disable=not (progress and progress_enabled()), leave=False)
@@ -128,7 +129,7 @@ def many(fn: Callable, jobs: Sequence[dict], *, workers: int | None = None, sche
                 out.append(fn(**job))
                 bar.update(1)
             return out
-        with executor(min(workers, len(jobs)), scheduler) as pool:
+        with executor(min(int(workers), len(jobs)), scheduler) as pool:
             futures = [pool.submit(_call, fn, job) for job in jobs]
             out = []
             for f in futures:
