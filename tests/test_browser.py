@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,23 +249,24 @@ def _wait(condition, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-@pytest.mark.timeout(420)
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_a_live_panel_in_jupyterlab(case: Case, tmp_path):
+@contextmanager
+def _lab_page(case: Case, tmp_path: Path, *, ready: float, timeout: float):
+    """A JupyterLab of our own on ``case``'s notebook and a Chromium page on it; a screenshot if the test fails.
+
+    Skips when Chromium or Playwright is absent; always stops the browser and the server.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    started = time.monotonic()
-    notebook = ROOT / case.notebook
-    lab = Lab(notebook, tmp_path, case)
+    lab = Lab(ROOT / case.notebook, tmp_path, case)
     try:
-        lab.wait_ready(case.timeout / 2)
+        lab.wait_ready(ready)
         with sync_api.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.set_default_timeout(case.timeout * 1000)
+            page.set_default_timeout(timeout * 1000)
             try:
-                _drive(page, lab, case, notebook.name, started)
+                yield lab, page
             except BaseException:
                 ARTIFACTS.mkdir(exist_ok=True)  # what the page showed when it failed
                 page.screenshot(path=str(ARTIFACTS / f"browser-{case.id}-failed.png"), full_page=True)
@@ -273,6 +275,14 @@ def test_a_live_panel_in_jupyterlab(case: Case, tmp_path):
                 browser.close()
     finally:
         lab.stop()
+
+
+@pytest.mark.timeout(420)
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_a_live_panel_in_jupyterlab(case: Case, tmp_path):
+    started = time.monotonic()
+    with _lab_page(case, tmp_path, ready=case.timeout / 2, timeout=case.timeout) as (lab, page):
+        _drive(page, lab, case, Path(case.notebook).name, started)
 
 
 def _drive(page, lab: Lab, case: Case, name: str, started: float) -> None:
@@ -349,39 +359,21 @@ BUTTON_CASES = [
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("notebook, css, title, buttons", BUTTON_CASES, ids=[Path(c[0]).stem for c in BUTTON_CASES])
 def test_a_button_panel_in_jupyterlab(notebook, css, title, buttons, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     case = Case(notebook, before_run="", during_run="", title=title, name=Path(notebook).stem)
-    lab = Lab(ROOT / notebook, tmp_path, case)
-    try:
-        lab.wait_ready(120)
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.set_default_timeout(240_000)
-            try:
-                page.goto(f"{lab.url}/lab/tree/{Path(notebook).name}?token={lab.token}")
-                page.wait_for_function(_KERNEL_IDLE)
-                page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-                panel = page.locator(f".{css}", has_text=title).first
-                panel.wait_for(state="visible")
-                page.wait_for_function(_KERNEL_IDLE)
-                panel.scroll_into_view_if_needed()
-                picture = panel.locator("img").first
-                _wait(lambda: bool(picture.get_attribute("src")), 60, "the panel's picture")
-                before = picture.get_attribute("src")
-                for label in buttons:
-                    panel.locator("button.widget-button", has_text=re.compile(rf"^\s*{label}\s*$")).click()
-                    time.sleep(0.3)
-                _wait(lambda: picture.get_attribute("src") != before, 60, f"the picture to change after {buttons}")
-                ARTIFACTS.mkdir(exist_ok=True)
-                panel.screenshot(path=str(ARTIFACTS / f"browser-{case.id}.png"))
-            except BaseException:
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"browser-{case.id}-failed.png"), full_page=True)
-                raise
-            finally:
-                browser.close()
-    finally:
-        lab.stop()
+    with _lab_page(case, tmp_path, ready=120, timeout=240) as (lab, page):
+        page.goto(f"{lab.url}/lab/tree/{Path(notebook).name}?token={lab.token}")
+        page.wait_for_function(_KERNEL_IDLE)
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        panel = page.locator(f".{css}", has_text=title).first
+        panel.wait_for(state="visible")
+        page.wait_for_function(_KERNEL_IDLE)
+        panel.scroll_into_view_if_needed()
+        picture = panel.locator("img").first
+        _wait(lambda: bool(picture.get_attribute("src")), 60, "the panel's picture")
+        before = picture.get_attribute("src")
+        for label in buttons:
+            panel.locator("button.widget-button", has_text=re.compile(rf"^\s*{label}\s*$")).click()
+            time.sleep(0.3)
+        _wait(lambda: picture.get_attribute("src") != before, 60, f"the picture to change after {buttons}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        panel.screenshot(path=str(ARTIFACTS / f"browser-{case.id}.png"))
